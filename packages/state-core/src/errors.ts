@@ -1,0 +1,73 @@
+/** Every code a {@link StateError} can carry (see SPEC "Errors"). */
+export const STATE_ERROR_CODES = [
+  'ERR_STATE_INVALID_KEY',
+  'ERR_STATE_INVALID_VALUE',
+  'ERR_STATE_INVALID_TTL',
+  'ERR_STATE_INVALID_ARGUMENT',
+  'ERR_STATE_NOT_A_COUNTER',
+  'ERR_STATE_OUT_OF_RANGE',
+  'ERR_STATE_CONFIG',
+  'ERR_STATE_CLOSED',
+  'ERR_STATE_UNAVAILABLE',
+  'ERR_STATE_SERIALIZATION',
+  'ERR_STATE_BACKEND',
+] as const;
+
+/** A stable error code; see {@link STATE_ERROR_CODES}. */
+export type StateErrorCode = (typeof STATE_ERROR_CODES)[number];
+
+/** Options of the {@link StateError} constructor. */
+export interface StateErrorOptions {
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The one error class of @pforge/state. `code` is stable; `message` names the key, option or
+ * backend concerned and never holds a secret; `cause` holds the underlying error.
+ * @example
+ * throw new StateError('ERR_STATE_CONFIG', '[@pforge/state-redis] `url` must start with redis://');
+ */
+export class StateError extends Error {
+  override readonly name = 'StateError' as const;
+  /** The stable code of this failure. */
+  readonly code: StateErrorCode;
+
+  constructor(code: StateErrorCode, message: string, options?: StateErrorOptions) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = code;
+  }
+}
+
+const codeSet: ReadonlySet<string> = new Set(STATE_ERROR_CODES);
+
+/**
+ * Whether `err` is a {@link StateError} (optionally with `code`). Checks `name` and `code`
+ * rather than `instanceof`, so it holds when both the ESM and the CJS build are loaded.
+ * @example if (isStateError(err, 'ERR_STATE_UNAVAILABLE')) retryLater();
+ */
+export function isStateError(err: unknown, code?: StateErrorCode): err is StateError {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown };
+  if (e.name !== 'StateError' || typeof e.code !== 'string' || !codeSet.has(e.code)) return false;
+  return code === undefined || e.code === code;
+}
+
+/** A short, safe rendering of a user-given value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    return `${JSON.stringify(shown)} (${value.length} chars)`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (value instanceof Uint8Array) return `${value.constructor.name}(${value.byteLength})`;
+  if (Array.isArray(value)) return `array(${value.length})`;
+  if (typeof value === 'function') return 'function';
+  if (typeof value === 'symbol') return 'symbol';
+  const name = (value as object).constructor?.name;
+  return typeof name === 'string' && name !== 'Object' ? `${name} object` : 'object';
+}
