@@ -1,10 +1,14 @@
-import { StateError, describeValue } from './errors.js';
+import { describeValue, StateError } from './errors.js';
 
 const CANONICAL = /^(?:0|-?[1-9][0-9]*)$/;
 const encoder = new TextEncoder();
 
 /** Throws `ERR_STATE_INVALID_ARGUMENT` unless `delta` is a safe integer. */
-export function assertDelta(delta: unknown, key: string, source = '@pforge/state-core'): asserts delta is number {
+export function assertDelta(
+  delta: unknown,
+  key: string,
+  source = '@pforge/state-core',
+): asserts delta is number {
   if (typeof delta !== 'number' || !Number.isSafeInteger(delta)) {
     throw new StateError(
       'ERR_STATE_INVALID_ARGUMENT',
@@ -18,9 +22,16 @@ export function assertDelta(delta: unknown, key: string, source = '@pforge/state
  * integers); `undefined` (absent) counts as 0. Throws `ERR_STATE_NOT_A_COUNTER` for anything
  * else and `ERR_STATE_OUT_OF_RANGE` for an integer outside the safe range.
  */
-export function decodeCounter(bytes: Uint8Array | undefined, key: string, source = '@pforge/state-core'): number {
+export function decodeCounter(
+  bytes: Uint8Array | undefined,
+  key: string,
+  source = '@pforge/state-core',
+): number {
   if (bytes === undefined) return 0;
-  const text = bytes.byteLength <= 40 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : '';
+  const text =
+    bytes.byteLength <= 40
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+      : '';
   if (!CANONICAL.test(text)) {
     throw new StateError(
       'ERR_STATE_NOT_A_COUNTER',
@@ -33,7 +44,12 @@ export function decodeCounter(bytes: Uint8Array | undefined, key: string, source
 }
 
 /** `current + delta`, or `ERR_STATE_OUT_OF_RANGE` when the sum is not a safe integer. */
-export function addCounter(current: number, delta: number, key: string, source = '@pforge/state-core'): number {
+export function addCounter(
+  current: number,
+  delta: number,
+  key: string,
+  source = '@pforge/state-core',
+): number {
   const next = current + delta;
   if (!Number.isSafeInteger(next)) throw outOfRange(key, source);
   return next;

@@ -1,6 +1,6 @@
 import { addCounter, assertDelta, decodeCounter, encodeCounter } from './counter.js';
 import type { StoreDriver, StoredEntry } from './driver.js';
-import { StateError, describeValue, isStateError } from './errors.js';
+import { describeValue, isStateError, StateError } from './errors.js';
 import { assertKey, assertKeys, resolvePrefix } from './keys.js';
 import { namespacePrefix, resolveNamespace } from './namespace.js';
 import { assertTtl, expiresAtFor, resolveTtl } from './ttl.js';
@@ -27,19 +27,27 @@ export interface DriverManagerOptions {
  * @example
  * const state = createDriverManager(myDriver, { source: '@acme/state-foo', namespace: 'app' });
  */
-export function createDriverManager(driver: StoreDriver, options: DriverManagerOptions): StateManager {
+export function createDriverManager(
+  driver: StoreDriver,
+  options: DriverManagerOptions,
+): StateManager {
   const { source } = options;
   const ns = namespacePrefix(resolveNamespace(options.namespace, source));
   let closed = false;
   let closing: Promise<void> | undefined;
 
   const run = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
-    if (closed) throw new StateError('ERR_STATE_CLOSED', `[${source}] ${op}() called after close()`);
+    if (closed)
+      throw new StateError('ERR_STATE_CLOSED', `[${source}] ${op}() called after close()`);
     try {
       return await fn();
     } catch (err) {
       if (isStateError(err)) throw err;
-      throw new StateError('ERR_STATE_BACKEND', `[${source}] ${op}() failed: ${(err as Error)?.message ?? describeValue(err)}`, { cause: err });
+      throw new StateError(
+        'ERR_STATE_BACKEND',
+        `[${source}] ${op}() failed: ${(err as Error)?.message ?? describeValue(err)}`,
+        { cause: err },
+      );
     }
   };
   const live = (e: StoredEntry | undefined, now = Date.now()): StoredEntry | undefined =>
@@ -49,7 +57,12 @@ export function createDriverManager(driver: StoreDriver, options: DriverManagerO
     expiresAt: expiresAtFor(ttl),
   });
   const readLive = async (key: string) => live(await driver.read(ns + key));
-  const casLoop = async <T>(key: string, step: (cur: StoredEntry | undefined) => { next: StoredEntry | undefined; result: T } | { done: T }): Promise<T> => {
+  const casLoop = async <T>(
+    key: string,
+    step: (
+      cur: StoredEntry | undefined,
+    ) => { next: StoredEntry | undefined; result: T } | { done: T },
+  ): Promise<T> => {
     for (;;) {
       const cur = await readLive(key);
       const out = step(cur);
@@ -86,7 +99,9 @@ export function createDriverManager(driver: StoreDriver, options: DriverManagerO
       run('getMany', async () => {
         assertKeys(keys, source);
         const full = keys.map((k) => ns + k);
-        const found = driver.readMany ? await driver.readMany(full) : await Promise.all(full.map((k) => driver.read(k)));
+        const found = driver.readMany
+          ? await driver.readMany(full)
+          : await Promise.all(full.map((k) => driver.read(k)));
         const now = Date.now();
         return found.map((e) => {
           const l = live(e, now);
@@ -129,7 +144,11 @@ export function createDriverManager(driver: StoreDriver, options: DriverManagerO
         if (next !== undefined) assertValue(next, key, source);
         const ttl = resolveTtl(opts, key, source);
         const exp = expected === undefined ? undefined : copyBytes(expected);
-        return driver.compareAndSwap(ns + key, exp, next === undefined ? undefined : entryOf(next, ttl));
+        return driver.compareAndSwap(
+          ns + key,
+          exp,
+          next === undefined ? undefined : entryOf(next, ttl),
+        );
       }),
     ttl: (key) =>
       run('ttl', async () => {
@@ -145,7 +164,10 @@ export function createDriverManager(driver: StoreDriver, options: DriverManagerO
         return casLoop<boolean>(key, (cur) =>
           cur === undefined
             ? { done: false }
-            : { next: { value: cur.value, expiresAt: ttl === null ? undefined : expiresAtFor(ttl) }, result: true },
+            : {
+                next: { value: cur.value, expiresAt: ttl === null ? undefined : expiresAtFor(ttl) },
+                result: true,
+              },
         );
       }),
     keys: (opts?: PrefixOptions) => scanKeys(opts),
@@ -180,13 +202,22 @@ export function createDriverManager(driver: StoreDriver, options: DriverManagerO
 }
 
 /** Validates a whole `setMany` batch before anything is written; returns it typed. */
-export function validateEntries(entries: unknown, source = '@pforge/state-core'): { key: string; value: Uint8Array; ttl: number | undefined }[] {
+export function validateEntries(
+  entries: unknown,
+  source = '@pforge/state-core',
+): { key: string; value: Uint8Array; ttl: number | undefined }[] {
   if (!Array.isArray(entries)) {
-    throw new StateError('ERR_STATE_INVALID_ARGUMENT', `[${source}] setMany() takes an array of { key, value, ttl? } (got ${describeValue(entries)})`);
+    throw new StateError(
+      'ERR_STATE_INVALID_ARGUMENT',
+      `[${source}] setMany() takes an array of { key, value, ttl? } (got ${describeValue(entries)})`,
+    );
   }
   return entries.map((e: unknown, i) => {
     if (typeof e !== 'object' || e === null) {
-      throw new StateError('ERR_STATE_INVALID_ARGUMENT', `[${source}] entries[${i}] must be an object { key, value, ttl? } (got ${describeValue(e)})`);
+      throw new StateError(
+        'ERR_STATE_INVALID_ARGUMENT',
+        `[${source}] entries[${i}] must be an object { key, value, ttl? } (got ${describeValue(e)})`,
+      );
     }
     const { key, value } = e as Entry;
     assertKey(key, source);
@@ -194,4 +225,3 @@ export function validateEntries(entries: unknown, source = '@pforge/state-core')
     return { key, value, ttl: resolveTtl(e, key, source) };
   });
 }
-

@@ -26,7 +26,11 @@ export interface StoreDriver {
    * absent), store `next` (`undefined` = remove) and return `true`; else change nothing.
    * Every derived read-modify-write (`increment`, `expire`) is built on this.
    */
-  compareAndSwap(key: string, expected: Uint8Array | undefined, next: StoredEntry | undefined): Promise<boolean>;
+  compareAndSwap(
+    key: string,
+    expected: Uint8Array | undefined,
+    next: StoredEntry | undefined,
+  ): Promise<boolean>;
   /** Every live key that starts with `prefix` ('' = all), each once, lazily. */
   scan(prefix: string): AsyncIterable<string>;
   /** Releases the driver's resources. Called once. */

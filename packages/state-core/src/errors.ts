@@ -16,10 +16,20 @@ export const STATE_ERROR_CODES = [
 /** A stable error code; see {@link STATE_ERROR_CODES}. */
 export type StateErrorCode = (typeof STATE_ERROR_CODES)[number];
 
+/** One problem found in a config or options object. */
+export interface ConfigIssue {
+  /** Dot-path of the option, e.g. `state.cluster.nodes.0`. */
+  path: string;
+  /** What is wrong, in a sentence (never the option's value when it may be a secret). */
+  message: string;
+}
+
 /** Options of the {@link StateError} constructor. */
 export interface StateErrorOptions {
   /** The underlying error. */
   cause?: unknown;
+  /** For `ERR_STATE_CONFIG`: every problem found, each with its dot-path. */
+  issues?: readonly ConfigIssue[];
 }
 
 /**
@@ -32,10 +42,13 @@ export class StateError extends Error {
   override readonly name = 'StateError' as const;
   /** The stable code of this failure. */
   readonly code: StateErrorCode;
+  /** For `ERR_STATE_CONFIG`: every problem found, each with its dot-path (also in `message`). */
+  readonly issues?: readonly ConfigIssue[];
 
   constructor(code: StateErrorCode, message: string, options?: StateErrorOptions) {
     super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.code = code;
+    if (options?.issues) this.issues = options.issues;
   }
 }
 

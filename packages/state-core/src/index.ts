@@ -1,20 +1,39 @@
 export type { BackendDefinition, BackendSpec } from './backend.js';
 export { defineBackend, isBackendDefinition } from './backend.js';
+export type { Codec } from './codec.js';
+export { bytesCodec, jsonCodec, textCodec } from './codec.js';
+export type {
+  ParseStateConfigOptions,
+  StateConfig,
+  StateConfigInput,
+} from './config.js';
+export { checkStateConfig, parseStateConfig, readStateConfig } from './config.js';
 export { addCounter, assertDelta, decodeCounter, encodeCounter } from './counter.js';
 export type { DriverCapabilities, StoreDriver, StoredEntry } from './driver.js';
 export type { DriverManagerOptions } from './driver-manager.js';
 export { createDriverManager, validateEntries } from './driver-manager.js';
-export type { StateErrorCode, StateErrorOptions } from './errors.js';
-export { STATE_ERROR_CODES, StateError, describeValue, isStateError } from './errors.js';
-export { MAX_KEY_BYTES, assertKey, assertKeys, isValidKey, resolvePrefix } from './keys.js';
+export type { ConfigIssue, StateErrorCode, StateErrorOptions } from './errors.js';
+export { describeValue, isStateError, STATE_ERROR_CODES, StateError } from './errors.js';
+export type { CreateStateManagerOptions } from './factory.js';
+export {
+  BUILTIN_BACKENDS,
+  backendPackageName,
+  createStateManager,
+  createStateManagerFromFile,
+  loadBackend,
+  registerBackend,
+} from './factory.js';
+export { assertKey, assertKeys, isValidKey, MAX_KEY_BYTES, resolvePrefix } from './keys.js';
 export {
   DEFAULT_NAMESPACE,
   MAX_NAMESPACE_LENGTH,
   namespacePrefix,
   resolveNamespace,
 } from './namespace.js';
-export type { ConfigIssue, ParseOptionsContext } from './options.js';
+export type { ParseOptionsContext } from './options.js';
 export { configError, parseOptions, suggestName } from './options.js';
-export { MAX_TTL_MS, assertTtl, expiresAtFor, isValidTtl, resolveTtl } from './ttl.js';
+export { assertTtl, expiresAtFor, isValidTtl, MAX_TTL_MS, resolveTtl } from './ttl.js';
+export type { TypedOptions, TypedView, Updater } from './typed.js';
+export { typed } from './typed.js';
 export type { Entry, PrefixOptions, SetOptions, StateManager } from './types.js';
-export { MAX_VALUE_BYTES, assertValue, copyBytes, equalBytes, isValidValue } from './value.js';
+export { assertValue, copyBytes, equalBytes, isValidValue, MAX_VALUE_BYTES } from './value.js';

@@ -1,4 +1,4 @@
-import { StateError, describeValue } from './errors.js';
+import { describeValue, StateError } from './errors.js';
 
 /** The longest key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;

@@ -1,4 +1,4 @@
-import { StateError, describeValue } from './errors.js';
+import { describeValue, StateError } from './errors.js';
 
 /** The namespace a manager uses when none is given. */
 export const DEFAULT_NAMESPACE = 'pforge';

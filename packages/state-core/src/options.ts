@@ -1,14 +1,8 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { closest, distance } from 'fastest-levenshtein';
-import { StateError } from './errors.js';
+import { type ConfigIssue, StateError } from './errors.js';
 
-/** One problem found in a config or options object. */
-export interface ConfigIssue {
-  /** Dot-path of the option, e.g. `state.cluster.nodes.0`. */
-  path: string;
-  /** What is wrong, in a sentence. */
-  message: string;
-}
+export type { ConfigIssue };
 
 /** Options of {@link parseOptions}. */
 export interface ParseOptionsContext {
@@ -16,55 +10,104 @@ export interface ParseOptionsContext {
   source: string;
   /** Path prefix of every issue. @default 'state' */
   path?: string;
-  /** Known option names for "did you mean" hints (derived from a zod object's `shape` when absent). */
+  /**
+   * Known top-level option names for "did you mean" hints (derived from a zod object's
+   * `shape` when absent; nested objects' names are always derived from their shapes).
+   */
   optionNames?: readonly string[];
 }
 
 /**
  * Validates `input` against any Standard Schema (zod, valibot, arktype, ...) synchronously and
  * returns the parsed output; otherwise throws one `ERR_STATE_CONFIG` listing every problem
- * with its dot-path and a "did you mean" for an unknown option close to a known one.
+ * with its dot-path and a "did you mean" for an unknown option close to a known one
+ * (`cacheSize` → `cache_size`, `cahce_size` → `cache_size`). The messages never hold values.
+ * @example
+ * const opts = parseOptions(z.object({ path: z.string() }).strict(), input, { source: '@acme/state-foo' });
  */
-export function parseOptions<T>(schema: StandardSchemaV1<unknown, T>, input: unknown, ctx: ParseOptionsContext): T {
+export function parseOptions<T>(
+  schema: StandardSchemaV1<unknown, T>,
+  input: unknown,
+  ctx: ParseOptionsContext,
+): T {
   const result = schema['~standard'].validate(input);
   if (result instanceof Promise) {
-    throw new StateError('ERR_STATE_CONFIG', `[${ctx.source}] the option schema must validate synchronously`);
+    throw new StateError(
+      'ERR_STATE_CONFIG',
+      `[${ctx.source}] the option schema must validate synchronously`,
+    );
   }
   if (!result.issues) return result.value;
-  const names = ctx.optionNames ?? shapeKeys(schema);
-  const issues = result.issues.flatMap((issue) => describeIssue(issue, input, names, ctx.path ?? 'state'));
+  const root = ctx.path ?? 'state';
+  const issues = result.issues.flatMap((issue) =>
+    describeIssue(issue, input, schema, ctx.optionNames, root),
+  );
   throw configError(ctx.source, issues);
 }
 
-/** One `ERR_STATE_CONFIG` listing `issues`. */
-export function configError(source: string, issues: readonly ConfigIssue[], cause?: unknown): StateError {
+/**
+ * One `ERR_STATE_CONFIG` listing `issues` (also kept as its `issues` property, so a caller can
+ * merge them with its own and report everything at once).
+ * @example throw configError('@acme/state-foo', [{ path: 'state.path', message: 'required' }]);
+ */
+export function configError(
+  source: string,
+  issues: readonly ConfigIssue[],
+  cause?: unknown,
+): StateError {
   const lines = issues.map((i) => `  - \`${i.path}\`: ${i.message}`).join('\n');
-  const head = issues.length === 1 ? 'invalid config' : `invalid config (${issues.length} problems)`;
-  return new StateError('ERR_STATE_CONFIG', `[${source}] ${head}:\n${lines}`, cause === undefined ? undefined : { cause });
+  const head =
+    issues.length === 1 ? 'invalid config' : `invalid config (${issues.length} problems)`;
+  return new StateError('ERR_STATE_CONFIG', `[${source}] ${head}:\n${lines}`, {
+    issues,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
-/** The known name closest to `name`, when close enough to be a likely typo. */
+/**
+ * The known name closest to `name`, when close enough to be a likely typo; a camelCase name
+ * whose snake_case form is known gets that form.
+ * @example suggestName('cahce_size', ['cache_size', 'path']) // 'cache_size'
+ */
 export function suggestName(name: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
+  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/-/g, '_');
+  if (snake !== name && known.includes(snake)) return snake;
   const best = closest(name, known as string[]);
   const limit = Math.max(2, Math.floor(name.length / 3));
   return distance(name, best) <= limit ? best : undefined;
 }
 
-function describeIssue(issue: StandardSchemaV1.Issue, input: unknown, names: readonly string[], root: string): ConfigIssue[] {
-  const segs = (issue.path ?? []).map((p) => String(typeof p === 'object' && p !== null ? p.key : p));
+function describeIssue(
+  issue: StandardSchemaV1.Issue,
+  input: unknown,
+  schema: unknown,
+  topNames: readonly string[] | undefined,
+  root: string,
+): ConfigIssue[] {
+  const segs = (issue.path ?? []).map((p) =>
+    String(typeof p === 'object' && p !== null ? p.key : p),
+  );
   const base = [root, ...segs].join('.');
   const unknownKeys = unrecognizedKeys(issue, input, segs);
   if (unknownKeys) {
+    const names = segs.length === 0 && topNames ? topNames : shapeKeys(shapeAt(schema, segs));
     return unknownKeys.map((k) => {
-      const hint = segs.length === 0 ? suggestName(k, names) : undefined;
-      return { path: `${base}.${k}`, message: `unknown option${hint ? ` (did you mean \`${hint}\`?)` : ''}` };
+      const hint = suggestName(k, names);
+      return {
+        path: `${base}.${k}`,
+        message: `unknown option${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+      };
     });
   }
   return [{ path: base, message: issue.message }];
 }
 
-function unrecognizedKeys(issue: StandardSchemaV1.Issue, input: unknown, segs: string[]): string[] | undefined {
+function unrecognizedKeys(
+  issue: StandardSchemaV1.Issue,
+  input: unknown,
+  segs: string[],
+): string[] | undefined {
   const raw = issue as StandardSchemaV1.Issue & { code?: string; keys?: unknown };
   if (raw.code === 'unrecognized_keys' && Array.isArray(raw.keys)) return raw.keys.map(String);
   const m = /^Unrecognized keys?: (.+)$/.exec(issue.message);
@@ -72,7 +115,41 @@ function unrecognizedKeys(issue: StandardSchemaV1.Issue, input: unknown, segs: s
   return [...m[1]!.matchAll(/"([^"]+)"/g)].map((x) => x[1]!);
 }
 
+interface ZodLike {
+  shape?: unknown;
+  _zod?: { def?: { innerType?: unknown; shape?: unknown; element?: unknown; in?: unknown } };
+}
+
+/** Walks a zod object schema along `segs`, through optional/default/array wrappers. */
+function shapeAt(schema: unknown, segs: readonly string[]): unknown {
+  let cur = unwrap(schema);
+  for (const seg of segs) {
+    const def = (cur as ZodLike | undefined)?._zod?.def;
+    if (def?.element !== undefined && /^\d+$/.test(seg)) cur = unwrap(def.element);
+    else cur = unwrap((shapeOf(cur) as Record<string, unknown> | undefined)?.[seg]);
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+function unwrap(schema: unknown): unknown {
+  let cur = schema;
+  for (let i = 0; i < 10; i++) {
+    const def = (cur as ZodLike | undefined)?._zod?.def;
+    const inner = def?.innerType ?? def?.in;
+    if (inner === undefined || shapeOf(cur) !== undefined) return cur;
+    cur = inner;
+  }
+  return cur;
+}
+
+function shapeOf(schema: unknown): object | undefined {
+  const s = schema as ZodLike | undefined;
+  const shape = s?.shape ?? s?._zod?.def?.shape;
+  return typeof shape === 'object' && shape !== null ? shape : undefined;
+}
+
 function shapeKeys(schema: unknown): readonly string[] {
-  const shape = (schema as { shape?: unknown }).shape;
-  return typeof shape === 'object' && shape !== null ? Object.keys(shape) : [];
+  const shape = shapeOf(schema);
+  return shape ? Object.keys(shape) : [];
 }

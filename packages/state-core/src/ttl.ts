@@ -1,4 +1,4 @@
-import { StateError, describeValue } from './errors.js';
+import { describeValue, StateError } from './errors.js';
 
 /** The longest TTL accepted, in milliseconds: 10 years of 365 days. */
 export const MAX_TTL_MS = 10 * 365 * 24 * 60 * 60 * 1000;
@@ -9,7 +9,11 @@ export function isValidTtl(ttl: unknown): ttl is number {
 }
 
 /** Throws `ERR_STATE_INVALID_TTL` unless `ttl` is valid; names `key`. */
-export function assertTtl(ttl: unknown, key: string, source = '@pforge/state-core'): asserts ttl is number {
+export function assertTtl(
+  ttl: unknown,
+  key: string,
+  source = '@pforge/state-core',
+): asserts ttl is number {
   if (!isValidTtl(ttl)) {
     throw new StateError(
       'ERR_STATE_INVALID_TTL',
@@ -23,7 +27,11 @@ export function assertTtl(ttl: unknown, key: string, source = '@pforge/state-cor
  * `undefined` options and `{ ttl: undefined }` mean no expiry; a non-object is
  * `ERR_STATE_INVALID_ARGUMENT`; a bad ttl is `ERR_STATE_INVALID_TTL`.
  */
-export function resolveTtl(options: unknown, key: string, source = '@pforge/state-core'): number | undefined {
+export function resolveTtl(
+  options: unknown,
+  key: string,
+  source = '@pforge/state-core',
+): number | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new StateError(
@@ -38,6 +46,9 @@ export function resolveTtl(options: unknown, key: string, source = '@pforge/stat
 }
 
 /** The absolute expiry (epoch ms) of a write with `ttlMs` made at `now`, or `undefined`. */
-export function expiresAtFor(ttlMs: number | undefined, now: number = Date.now()): number | undefined {
+export function expiresAtFor(
+  ttlMs: number | undefined,
+  now: number = Date.now(),
+): number | undefined {
   return ttlMs === undefined ? undefined : now + ttlMs;
 }

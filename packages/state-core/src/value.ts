@@ -1,4 +1,4 @@
-import { StateError, describeValue } from './errors.js';
+import { describeValue, StateError } from './errors.js';
 
 /**
  * The largest value, in bytes, that every built-in backend accepts: 16 MiB.
@@ -22,7 +22,10 @@ export function assertValue(
     value instanceof Uint8Array
       ? `is ${value.byteLength} bytes, over the maximum of ${MAX_VALUE_BYTES}`
       : `must be a Uint8Array (got ${describeValue(value)})`;
-  throw new StateError('ERR_STATE_INVALID_VALUE', `[${source}] value of key ${JSON.stringify(key)} ${why}`);
+  throw new StateError(
+    'ERR_STATE_INVALID_VALUE',
+    `[${source}] value of key ${JSON.stringify(key)} ${why}`,
+  );
 }
 
 /** A fresh copy of `bytes` as a plain `Uint8Array`, sharing no memory with it. */

@@ -1,0 +1,237 @@
+import { type BackendDefinition, isBackendDefinition } from './backend.js';
+import { checkStateConfig, readStateConfig, type StateConfigInput } from './config.js';
+import { type ConfigIssue, describeValue, isStateError, StateError } from './errors.js';
+import { configError, suggestName } from './options.js';
+import { isPackageName, ownDirectory, resolvePackageEntry } from './resolve-package.js';
+import type { StateManager } from './types.js';
+
+const SOURCE = '@pforge/state-core';
+
+/** The backends of this project, each in its own package `@pforge/state-<name>`. */
+export const BUILTIN_BACKENDS = ['memory', 'lmdb', 'redis'] as const;
+
+/** sled (Rust runtime) options that mean nothing to LMDB; dropped with the notice. */
+const SLED_ONLY_OPTIONS = [
+  'cache_capacity',
+  'flush_every_ms',
+  'mode',
+  'use_compression',
+  'compression_factor',
+  'temporary',
+  'create_new',
+  'segment_size',
+  'print_profile_on_drop',
+];
+
+const registry = new Map<string, BackendDefinition>();
+
+/** Options of {@link createStateManager} and {@link loadBackend}. */
+export interface CreateStateManagerOptions {
+  /** Where `${VAR}` references are read from. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The application directory backend packages are resolved from first (then core's own
+   * location). @default process.cwd()
+   */
+  cwd?: string;
+  /**
+   * Receives notices that are not errors (today: `backend: sled` opening LMDB).
+   * @default emits a Node warning (`process.emitWarning`, code `PFORGE_STATE_SLED`)
+   */
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * Adds a backend in code, under `definition.name`. It takes precedence over a package of the
+ * same name (so a registered `lmdb` replaces `@pforge/state-lmdb`). Returns a function that
+ * removes it again.
+ * @example registerBackend(defineBackend({ name: 'mine', options: z.object({}).strict(), create }));
+ */
+export function registerBackend(definition: BackendDefinition): () => void {
+  if (!isBackendDefinition(definition)) {
+    throw new StateError(
+      'ERR_STATE_INVALID_ARGUMENT',
+      `[${SOURCE}] registerBackend() takes a definition made with defineBackend() (got ${describeValue(definition)})`,
+    );
+  }
+  const def = definition as BackendDefinition;
+  registry.set(def.name, def);
+  return () => {
+    if (registry.get(def.name) === def) registry.delete(def.name);
+  };
+}
+
+/**
+ * The package that holds backend `name`: `@pforge/state-<name>` for a built-in one, else
+ * `name` itself (a third-party package).
+ * @example backendPackageName('lmdb') // '@pforge/state-lmdb'
+ */
+export function backendPackageName(name: string): string {
+  return (BUILTIN_BACKENDS as readonly string[]).includes(name) ? `@pforge/state-${name}` : name;
+}
+
+/**
+ * Finds backend `name`: a registered one, else its package (see {@link backendPackageName}),
+ * imported dynamically from `options.cwd` first, then from core's own location. The module's
+ * definition is its export (default or named) that passes `isBackendDefinition`.
+ * Throws `ERR_STATE_CONFIG` saying which package to install when it is missing.
+ * @example const def = await loadBackend('memory');
+ */
+export async function loadBackend(
+  name: string,
+  options: Pick<CreateStateManagerOptions, 'cwd'> = {},
+): Promise<BackendDefinition> {
+  const registered = registry.get(name);
+  if (registered) return registered;
+  const pkg = backendPackageName(name);
+  if (!isPackageName(pkg)) throw unknownBackend(name);
+  const from = [options.cwd ?? process.cwd(), ownDirectory()];
+  let url: string | undefined;
+  for (const dir of from) {
+    url = resolvePackageEntry(pkg, dir);
+    if (url !== undefined) break;
+  }
+  if (url === undefined) throw notInstalled(name, pkg);
+  let mod: unknown;
+  try {
+    mod = await import(url);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : describeValue(err);
+    throw backendError(`backend package ${pkg} failed to load: ${why}`, err);
+  }
+  const definition = pickDefinition(mod, name);
+  if (!definition) {
+    throw backendError(
+      `package ${pkg} exports no backend definition (export the result of defineBackend() from @pforge/state-core)`,
+    );
+  }
+  return definition;
+}
+
+function pickDefinition(mod: unknown, name: string): BackendDefinition | undefined {
+  if (typeof mod !== 'object' || mod === null) return undefined;
+  const m = mod as Record<string, unknown>;
+  const candidates: unknown[] = [m.default, ...Object.values(m)];
+  // A CommonJS module imported from ESM: its exports object is the default export.
+  if (typeof m.default === 'object' && m.default !== null)
+    candidates.push(...Object.values(m.default));
+  const found = candidates.filter(isBackendDefinition);
+  return found.find((d) => d.name === name) ?? found[0];
+}
+
+function backendError(message: string, cause?: unknown): StateError {
+  return new StateError('ERR_STATE_CONFIG', `[${SOURCE}] ${message}`, {
+    issues: [{ path: 'state.backend', message }],
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+function unknownBackend(name: string): StateError {
+  const known = [...BUILTIN_BACKENDS, ...registry.keys()];
+  const hint = suggestName(name, known);
+  return backendError(
+    `unknown backend ${describeValue(name)}${hint ? ` (did you mean \`${hint}\`?)` : ''}: use ${BUILTIN_BACKENDS.join(', ')}, or the package name of a third-party backend`,
+  );
+}
+
+function notInstalled(name: string, pkg: string): StateError {
+  if (pkg !== name) {
+    return backendError(
+      `backend \`${name}\` needs the package ${pkg}, which is not installed: run \`npm install ${pkg}\``,
+    );
+  }
+  const hint = suggestName(name, [...BUILTIN_BACKENDS, ...registry.keys()]);
+  return backendError(
+    `backend \`${name}\` is not built in (${BUILTIN_BACKENDS.join(', ')})${hint ? ` (did you mean \`${hint}\`?)` : ''} and no package of that name is installed: if it is a third-party backend, run \`npm install ${name}\``,
+  );
+}
+
+/**
+ * Opens the backend a `state:` block names: validates the block (and expands `${VAR}`),
+ * finds the backend ({@link loadBackend}), runs its `resolveOptions` on every option but
+ * `backend` before any I/O, then its `create`. All problems of the block, core's and the
+ * backend's, come as one `ERR_STATE_CONFIG` with their dot-paths.
+ *
+ * `backend: sled` (a config written for the Rust runtime) opens LMDB at the same `path`,
+ * dropping sled-only options, and sends a notice through `options.onNotice` (by default a
+ * Node warning); existing sled data is not migrated.
+ * @example
+ * const state = await createStateManager({ backend: 'lmdb', path: './.pforge/state' });
+ */
+export async function createStateManager(
+  config: StateConfigInput,
+  options: CreateStateManagerOptions = {},
+): Promise<StateManager> {
+  const { config: parsed, issues } = checkStateConfig(
+    config,
+    options.env ? { env: options.env } : {},
+  );
+  if (!parsed) throw configError(SOURCE, issues);
+  let { backend, options: backendOptions } = parsed;
+  if (backend === 'sled') {
+    backendOptions = fromSled(backendOptions, options.onNotice ?? emitNotice);
+    backend = 'lmdb';
+  }
+  let definition: BackendDefinition;
+  try {
+    definition = await loadBackend(backend, options);
+  } catch (err) {
+    throw merge(issues, err);
+  }
+  let resolved: unknown;
+  try {
+    resolved = definition.resolveOptions(backendOptions);
+  } catch (err) {
+    throw merge(issues, err, definition.source);
+  }
+  if (issues.length > 0) throw configError(SOURCE, issues);
+  return definition.create(resolved);
+}
+
+/** Adds the problems an error carries to `issues` and returns the error to throw. */
+function merge(issues: ConfigIssue[], err: unknown, source = SOURCE): StateError {
+  if (!isStateError(err, 'ERR_STATE_CONFIG')) {
+    if (isStateError(err)) return err;
+    return new StateError(
+      'ERR_STATE_CONFIG',
+      `[${source}] resolveOptions() failed: ${describeError(err)}`,
+      { cause: err },
+    );
+  }
+  if (issues.length === 0) return err;
+  const own = err.issues ?? [{ path: 'state', message: err.message.replace(/^\[[^\]]+\] /, '') }];
+  return configError(SOURCE, [...issues, ...own], err);
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? (err.message.split('\n')[0] ?? '') : describeValue(err);
+}
+
+function fromSled(
+  options: Record<string, unknown>,
+  notice: (message: string) => void,
+): Record<string, unknown> {
+  const dropped = Object.keys(options).filter((k) => SLED_ONLY_OPTIONS.includes(k));
+  const kept = Object.fromEntries(Object.entries(options).filter(([k]) => !dropped.includes(k)));
+  notice(
+    `[${SOURCE}] \`backend: sled\` is the Rust runtime's store; this runtime opens LMDB (@pforge/state-lmdb) at the same \`path\` instead (existing sled data is not read)${
+      dropped.length > 0 ? `; sled-only options ignored: ${dropped.join(', ')}` : ''
+    }. Write \`backend: lmdb\` to silence this notice.`,
+  );
+  return kept;
+}
+
+function emitNotice(message: string): void {
+  process.emitWarning(message, { type: 'PforgeStateNotice', code: 'PFORGE_STATE_SLED' });
+}
+
+/**
+ * Reads the `state:` block of a pforge YAML file and opens it with {@link createStateManager}.
+ * @example await using state = await createStateManagerFromFile('./pforge.yaml');
+ */
+export async function createStateManagerFromFile(
+  file: string | URL,
+  options: CreateStateManagerOptions = {},
+): Promise<StateManager> {
+  return createStateManager(await readStateConfig(file), options);
+}
