@@ -1,0 +1,40 @@
+import * as z from 'zod';
+import { nthPrime } from '../primes.js';
+import { round } from '../stats.js';
+import { defineTool } from '../tool.js';
+
+/** The largest `n` the tool computes (keeps one computation under about a second). */
+export const MAX_N = 2_000_000;
+/** How long an answer stays cached, in ms. */
+export const PRIME_CACHE_TTL_MS = 10 * 60_000;
+
+/** `nth_prime`: an expensive computation, cached in the state with single-flight. */
+export const nthPrimeTool = defineTool({
+  name: 'nth_prime',
+  title: 'n-th prime (cached)',
+  description:
+    `Computes the n-th prime by a sieve (slow for large n, up to ${MAX_N}). The answer is ` +
+    `cached in the state for ${PRIME_CACHE_TTL_MS / 60_000} minutes; the result says whether ` +
+    'it came from the cache and how long it took.',
+  input: { n: z.number().int().min(1).max(MAX_N).describe('which prime: 1 gives 2') },
+  output: {
+    n: z.number().int(),
+    prime: z.number().int(),
+    from_cache: z.boolean(),
+    elapsed_ms: z.number(),
+  },
+  async run({ n }, ctx) {
+    const started = performance.now();
+    const { value: prime, fromCache } = await ctx.patterns.primeCache.getOrCompute(
+      `prime:${n}`,
+      async () => nthPrime(n),
+    );
+    const elapsed = round(performance.now() - started);
+    if (fromCache) ctx.stats.cache.hits++;
+    else ctx.stats.cache.misses++;
+    return {
+      text: `prime #${n} = ${prime} (${fromCache ? 'from cache' : 'computed'} in ${elapsed} ms)`,
+      data: { n, prime, from_cache: fromCache, elapsed_ms: elapsed },
+    };
+  },
+});

@@ -1,0 +1,32 @@
+import * as z from 'zod';
+import { defineTool } from '../tool.js';
+import { sessionData } from './session-create.js';
+
+/** Session ids as the sessions pattern makes them. */
+export const sessionId = z.string().min(1).max(200).describe('the id session_create returned');
+
+/** `session_get`: reads a session and renews its expiry. */
+export const sessionGetTool = defineTool({
+  name: 'session_get',
+  title: 'Read a session',
+  description: 'Reads the data of a live session and renews its expiry.',
+  input: { session_id: sessionId },
+  output: {
+    session_id: z.string(),
+    found: z.boolean(),
+    data: sessionData.optional(),
+  },
+  async run({ session_id }, ctx) {
+    const data = await ctx.patterns.sessions.get(session_id);
+    if (data === undefined) {
+      return {
+        text: `session ${session_id} not found (never created, expired or destroyed)`,
+        data: { session_id, found: false },
+      };
+    }
+    return {
+      text: `session ${session_id}: ${JSON.stringify(data)}`,
+      data: { session_id, found: true, data },
+    };
+  },
+});

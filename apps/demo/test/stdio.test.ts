@@ -1,0 +1,133 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { callTool } from '../src/tool-call.js';
+import { assertBuilt, connectStdio, type StdioSession, tempDir, writeConfig } from './helpers.js';
+
+const TOOLS = [
+  'counter',
+  'nth_prime',
+  'rate_limited_ping',
+  'session_create',
+  'session_destroy',
+  'session_get',
+  'state_stats',
+];
+
+describe('over stdio with an LMDB config', () => {
+  let cleanup: (() => unknown)[] = [];
+  beforeAll(assertBuilt);
+  afterEach(async () => {
+    for (const f of cleanup.reverse()) await f();
+    cleanup = [];
+  });
+
+  function lmdbConfig(): string {
+    const tmp = tempDir();
+    cleanup.push(tmp.remove);
+    // A relative path: the server must resolve it against the config file's directory.
+    return writeConfig(tmp.dir, 'backend: lmdb\npath: ./state\nnamespace: demo-test');
+  }
+
+  async function connect(config: string): Promise<StdioSession> {
+    const s = await connectStdio(['--config', config]);
+    cleanup.push(() => s.close());
+    return s;
+  }
+
+  it('lists the tools and every tool answers', async () => {
+    const { client } = await connect(lmdbConfig());
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
+    for (const t of tools) expect(t.inputSchema.type).toBe('object');
+
+    expect((await callTool(client, 'counter', { action: 'increment', name: 'c' })).data.value).toBe(
+      1,
+    );
+    expect(
+      (await callTool(client, 'counter', { action: 'increment', name: 'c', by: 4 })).data.value,
+    ).toBe(5);
+    expect((await callTool(client, 'counter', { action: 'get', name: 'c' })).data.value).toBe(5);
+    expect((await callTool(client, 'counter', { action: 'reset', name: 'c' })).data.value).toBe(0);
+    expect((await callTool(client, 'counter', { action: 'get', name: 'c' })).data.value).toBe(0);
+
+    const created = await callTool(client, 'session_create', { data: { user: 'ada' } });
+    expect(created.isError).toBe(false);
+    const id = created.data.session_id as string;
+    expect(id.length).toBeGreaterThanOrEqual(16);
+    const read = await callTool(client, 'session_get', { session_id: id });
+    expect(read.data).toMatchObject({ found: true, data: { user: 'ada' } });
+    expect((await callTool(client, 'session_destroy', { session_id: id })).data.destroyed).toBe(
+      true,
+    );
+    expect((await callTool(client, 'session_get', { session_id: id })).data.found).toBe(false);
+    expect((await callTool(client, 'session_destroy', { session_id: id })).data.destroyed).toBe(
+      false,
+    );
+
+    const pings = [];
+    for (let i = 0; i < 4; i++)
+      pings.push(await callTool(client, 'rate_limited_ping', { caller: 'u1' }));
+    expect(pings.map((p) => p.isError)).toEqual([false, false, false, true]);
+    expect(pings.map((p) => p.data.remaining)).toEqual([2, 1, 0, 0]);
+    expect(pings[3]!.data.retry_after_ms).toBeGreaterThan(0);
+    expect(pings[3]!.data.retry_after_ms).toBeLessThanOrEqual(10_000);
+    expect(pings[3]!.text).toMatch(/retry in \d+\.\d s/);
+    // Another caller has its own limit.
+    expect((await callTool(client, 'rate_limited_ping', { caller: 'u2' })).isError).toBe(false);
+
+    const miss = await callTool(client, 'nth_prime', { n: 100_000 });
+    expect(miss.data).toMatchObject({ prime: 1_299_709, from_cache: false });
+    const hit = await callTool(client, 'nth_prime', { n: 100_000 });
+    expect(hit.data).toMatchObject({ prime: 1_299_709, from_cache: true });
+    expect((await callTool(client, 'nth_prime', { n: 1 })).data.prime).toBe(2);
+
+    const stats = await callTool(client, 'state_stats');
+    expect(stats.data).toMatchObject({
+      backend: 'lmdb',
+      namespace: 'demo-test',
+      cache: { hits: 1, misses: 2 },
+      rate_limit: { allowed: 4, refused: 1 },
+    });
+    expect(stats.data.key_count).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps the counter across a restart', async () => {
+    const config = lmdbConfig();
+    const first = await connect(config);
+    for (let i = 0; i < 5; i++) {
+      await callTool(first.client, 'counter', { action: 'increment', name: 'runs' });
+    }
+    await first.close();
+    const second = await connect(config);
+    expect(
+      (await callTool(second.client, 'counter', { action: 'get', name: 'runs' })).data.value,
+    ).toBe(5);
+    expect(
+      (await callTool(second.client, 'counter', { action: 'increment', name: 'runs' })).data.value,
+    ).toBe(6);
+  });
+
+  it('answers malformed input with a tool error and keeps serving', async () => {
+    const { client } = await connect(lmdbConfig());
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['counter', { action: 'double' }, /action/],
+      ['counter', { action: 'increment', name: 'has space' }, /name/],
+      ['counter', { action: 'increment', by: 1.5 }, /by/],
+      ['nth_prime', { n: 'ten' }, /\bn\b/],
+      ['nth_prime', { n: 0 }, /\bn\b/],
+      ['nth_prime', { n: 10_000_000 }, /\bn\b/],
+      ['session_get', {}, /session_id/],
+      ['session_create', { data: 'not an object' }, /data/],
+      ['rate_limited_ping', { caller: '' }, /caller/],
+    ];
+    for (const [tool, args, field] of cases) {
+      const r = await callTool(client, tool, args);
+      expect(r.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
+      expect(r.text).toMatch(/Input validation error/);
+      expect(r.text).toMatch(field);
+    }
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).resolves.toMatchObject({
+      isError: true,
+    });
+    expect((await callTool(client, 'counter', { action: 'increment' })).data.value).toBe(1);
+  });
+});
