@@ -1,0 +1,138 @@
+import { isStateError, StateError } from '@pforge/state-core';
+
+/** The package named in every message. */
+export const SOURCE = '@pforge/state-patterns';
+
+/** Default of every pattern's `timeoutMs`: how long one call waits for the backend. */
+export const DEFAULT_TIMEOUT_MS = 2_000;
+
+/**
+ * What a pattern does when the backend is unavailable (`ERR_STATE_UNAVAILABLE`) or does
+ * not answer within `timeoutMs`: `'open'` carries on without it (a rate limiter admits, a
+ * cache computes), `'closed'` refuses (a rate limiter denies, a cache rejects).
+ */
+export type FailurePolicy = 'open' | 'closed';
+
+/** A point in time after which a pattern call gives up. */
+export interface Deadline {
+  /** Epoch ms after which the call gives up. */
+  readonly at: number;
+  /** The budget the deadline was made from, for messages. */
+  readonly ms: number;
+  /** What is waiting, for messages, e.g. `rate limiter consume("u1")`. */
+  readonly what: string;
+}
+
+/** A deadline `ms` from now. */
+export function deadline(ms: number, what: string): Deadline {
+  return { at: Date.now() + ms, ms, what };
+}
+
+/** The `ERR_STATE_UNAVAILABLE` a timed-out call rejects with. */
+export function timeoutError(d: Deadline): StateError {
+  return new StateError(
+    'ERR_STATE_UNAVAILABLE',
+    `[${SOURCE}] ${d.what}: the backend did not answer within ${d.ms} ms (\`timeoutMs\`)`,
+  );
+}
+
+/** Throws the timeout error when `d` has passed (checked between steps of a retry loop). */
+export function checkDeadline(d: Deadline): void {
+  if (Date.now() >= d.at) throw timeoutError(d);
+}
+
+interface Waiter {
+  readonly d: Deadline;
+  readonly reject: (err: unknown) => void;
+}
+
+// One shared, unref'd watchdog instead of a timer per call: a rate limiter's hot path then
+// costs a Set insertion rather than a setTimeout/clearTimeout pair. It runs only while some
+// call is waiting, and settles a timed-out call at most WATCHDOG_TICK_MS late.
+const WATCHDOG_TICK_MS = 10;
+const waiting = new Set<Waiter>();
+let watchdog: ReturnType<typeof setInterval> | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const w of waiting) {
+    if (now >= w.d.at) {
+      waiting.delete(w);
+      w.reject(timeoutError(w.d));
+    }
+  }
+  if (waiting.size === 0 && watchdog !== undefined) {
+    clearInterval(watchdog);
+    watchdog = undefined;
+  }
+}
+
+/**
+ * Resolves as `p`, or rejects with `ERR_STATE_UNAVAILABLE` once `d` passes (checked by a
+ * shared unref'd watchdog, so at most ~10 ms late; it never keeps the process alive). `p`
+ * itself is not cancelled: a write may still land after the timeout.
+ */
+export function within<T>(d: Deadline, p: Promise<T>): Promise<T> {
+  if (Date.now() >= d.at) {
+    p.catch(() => {});
+    return Promise.reject(timeoutError(d));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const w: Waiter = { d, reject };
+    waiting.add(w);
+    if (watchdog === undefined) {
+      watchdog = setInterval(sweep, WATCHDOG_TICK_MS);
+      watchdog.unref?.();
+    }
+    p.then(
+      (v) => {
+        waiting.delete(w);
+        resolve(v);
+      },
+      (err: unknown) => {
+        waiting.delete(w);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Whether `err` means "the backend is unavailable" (so a failure policy applies). */
+export function isUnavailable(err: unknown): err is StateError {
+  return isStateError(err, 'ERR_STATE_UNAVAILABLE');
+}
+
+/** Throws `ERR_STATE_INVALID_ARGUMENT` naming `name` unless `value` is a positive safe integer. */
+export function assertPositiveInt(
+  value: unknown,
+  name: string,
+  where: string,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new StateError(
+      'ERR_STATE_INVALID_ARGUMENT',
+      `[${SOURCE}] ${where}: \`${name}\` must be a positive whole number (got ${String(value)})`,
+    );
+  }
+}
+
+/** Resolves an optional `timeoutMs` option (default {@link DEFAULT_TIMEOUT_MS}). */
+export function resolveTimeout(value: unknown, where: string): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  assertPositiveInt(value, 'timeoutMs', where);
+  return value;
+}
+
+/** Resolves an optional `failurePolicy` option. */
+export function resolvePolicy(
+  value: unknown,
+  fallback: FailurePolicy,
+  where: string,
+): FailurePolicy {
+  if (value === undefined) return fallback;
+  if (value === 'open' || value === 'closed') return value;
+  throw new StateError(
+    'ERR_STATE_INVALID_ARGUMENT',
+    `[${SOURCE}] ${where}: \`failurePolicy\` must be 'open' or 'closed' (got ${String(value)})`,
+  );
+}

@@ -1,0 +1,97 @@
+import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
+import { assertPositiveInt, checkDeadline, within } from '../deadline.js';
+import {
+  assertCost,
+  assertId,
+  callDeadline,
+  onFailure,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitResult,
+  resolveLimiterOptions,
+} from './limiter.js';
+
+/** Options of {@link createTokenBucketLimiter}. */
+export interface TokenBucketOptions extends RateLimiterOptions {
+  /**
+   * Ms in which an empty bucket refills completely: tokens flow back continuously at
+   * `limit / intervalMs` per ms, and a full bucket (`limit` tokens) allows a burst.
+   * @example { limit: 10, intervalMs: 1_000 } // 10 per second, bursts of 10
+   */
+  intervalMs: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Token-bucket rate limiter: each id has a bucket of `limit` tokens refilled continuously
+ * over `intervalMs`; a call takes `cost` tokens or is denied. The bucket is one small value
+ * (`tokens:updatedAt`) updated by compare-and-swap, so it is exact under any concurrency on
+ * every backend; a denial only reads. The key expires when the bucket would be full again.
+ * @example
+ * const limiter = createTokenBucketLimiter(state, { limit: 10, intervalMs: 1_000 });
+ * const r = await limiter.consume('api-key-1', 2);
+ */
+export function createTokenBucketLimiter(
+  state: StateManager,
+  options: TokenBucketOptions,
+): RateLimiter {
+  const b = resolveLimiterOptions(state, options, 'createTokenBucketLimiter', 'rl:tb:');
+  const { limit, prefix } = b;
+  assertPositiveInt(options.intervalMs, 'intervalMs', 'createTokenBucketLimiter()');
+  const perMs = limit / options.intervalMs;
+  const msFor = (tokens: number) => Math.min(MAX_TTL_MS, Math.max(1, Math.ceil(tokens / perMs)));
+
+  const consume = async (id: string, cost = 1): Promise<RateLimitResult> => {
+    if (cost !== 1) assertCost(cost, b);
+    assertId(id, b);
+    const key = prefix + id;
+    const d = callDeadline(b, 'consume');
+    try {
+      for (;;) {
+        checkDeadline(d);
+        const bytes = await within(d, state.get(key));
+        const now = Date.now();
+        let tokens = limit;
+        let stamp = now;
+        if (bytes !== undefined) {
+          const [t, at] = decoder.decode(bytes).split(':').map(Number) as [number, number];
+          tokens = Math.min(limit, t + Math.max(0, now - at) * perMs);
+          stamp = Math.max(at, now); // a clock behind another process's never refills twice
+        }
+        if (tokens < cost) {
+          const remaining = Math.floor(tokens);
+          return {
+            allowed: false,
+            remaining,
+            resetMs: msFor(limit - tokens),
+            retryAfterMs: msFor(cost - tokens),
+            limit,
+          };
+        }
+        const left = tokens - cost;
+        const next = encoder.encode(`${left}:${stamp}`);
+        if (await within(d, state.compareAndSwap(key, bytes, next, { ttl: msFor(limit - left) }))) {
+          return {
+            allowed: true,
+            remaining: Math.floor(left),
+            resetMs: left >= limit ? 0 : msFor(limit - left),
+            retryAfterMs: 0,
+            limit,
+          };
+        }
+      }
+    } catch (err) {
+      return onFailure(b, cost, err);
+    }
+  };
+
+  return {
+    consume,
+    reset: async (id) => {
+      assertId(id, b);
+      await within(callDeadline(b, 'reset'), state.delete(prefix + id));
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { StateManager } from '@pforge/state-core';
+import { isStateError } from '@pforge/state-core';
+import { describe, expect, it } from 'vitest';
+import {
+  createFixedWindowLimiter,
+  createSlidingWindowLimiter,
+  createTokenBucketLimiter,
+  type RateLimiter,
+} from '../src/index.js';
+import { forEachTarget, rkey, sleep } from './targets.js';
+
+type Make = (state: StateManager, limit: number, prefix: string, periodMs: number) => RateLimiter;
+
+/** The three algorithms, each with a period long enough that nothing refills during a test. */
+export const limiters: [string, Make][] = [
+  [
+    'fixed window',
+    (s, limit, prefix, windowMs) =>
+      createFixedWindowLimiter(s, { limit, windowMs, prefix, timeoutMs: 60_000 }),
+  ],
+  [
+    'sliding window',
+    (s, limit, prefix, windowMs) =>
+      createSlidingWindowLimiter(s, { limit, windowMs, prefix, timeoutMs: 60_000 }),
+  ],
+  [
+    'token bucket',
+    (s, limit, prefix, intervalMs) =>
+      createTokenBucketLimiter(s, { limit, intervalMs, prefix, timeoutMs: 60_000 }),
+  ],
+];
+
+forEachTarget((h) => {
+  describe.each(limiters)('%s', (_name, make) => {
+    it('limit 50, 300 concurrent calls from 3 managers: exactly 50 admitted', async () => {
+      const managers = await h.openMany(3);
+      const prefix = `${rkey('rl')}:`;
+      // Fixed windows are aligned to the epoch: start right after a boundary of a long window.
+      const made = managers.map((m) => make(m, 50, prefix, 3_600_000));
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => made[i % 3]!.consume('client')),
+      );
+      const admitted = results.filter((r) => r.allowed);
+      expect(admitted.length).toBe(50);
+      expect(results.filter((r) => r.unavailable).length).toBe(0);
+      for (const r of results.filter((x) => !x.allowed)) {
+        expect(r.retryAfterMs).toBeGreaterThan(0);
+        expect(r.remaining).toBe(0);
+      }
+      expect((await made[0]!.consume('client')).allowed).toBe(false);
+      expect((await made[0]!.consume('other')).allowed).toBe(true);
+    }, 60_000);
+
+    it('weighs calls by cost, reports remaining, and resets', async () => {
+      const limiter = make(await h.open(), 10, `${rkey('rl')}:`, 3_600_000);
+      const a = await limiter.consume('c', 4);
+      expect(a).toMatchObject({ allowed: true, remaining: 6, retryAfterMs: 0, limit: 10 });
+      expect((await limiter.consume('c', 7)).allowed).toBe(false);
+      expect(await limiter.consume('c', 6)).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await limiter.consume('c')).allowed).toBe(false);
+      await limiter.reset('c');
+      expect(await limiter.consume('c', 10)).toMatchObject({ allowed: true, remaining: 0 });
+      await expect(limiter.consume('c', 11)).rejects.toSatisfy((e) =>
+        isStateError(e, 'ERR_STATE_INVALID_ARGUMENT'),
+      );
+      await expect(limiter.consume('c', 0)).rejects.toSatisfy((e) =>
+        isStateError(e, 'ERR_STATE_INVALID_ARGUMENT'),
+      );
+    });
+
+    it('admits again after the period', async () => {
+      const limiter = make(await h.open(), 3, `${rkey('rl')}:`, 300);
+      for (let i = 0; i < 3; i++) await limiter.consume('c');
+      const denied = await limiter.consume('c');
+      expect(denied.allowed).toBe(false);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(400);
+      await sleep(denied.retryAfterMs + 100);
+      expect((await limiter.consume('c')).allowed).toBe(true);
+    });
+  });
+
+  it('sliding window never admits more than the limit in any window span', async () => {
+    const limiter = createSlidingWindowLimiter(await h.open(), {
+      limit: 5,
+      windowMs: 400,
+      prefix: `${rkey('rl')}:`,
+    });
+    const admittedAt: number[] = [];
+    const end = Date.now() + 1_200;
+    while (Date.now() < end) {
+      if ((await limiter.consume('c')).allowed) admittedAt.push(Date.now());
+      await sleep(15);
+    }
+    for (const t of admittedAt)
+      expect(admittedAt.filter((u) => u > t - 400 && u <= t).length).toBeLessThanOrEqual(5);
+    expect(admittedAt.length).toBeGreaterThanOrEqual(10); // it does admit again as the window slides
+  });
+
+  it('token bucket refills continuously', async () => {
+    const limiter = createTokenBucketLimiter(await h.open(), {
+      limit: 4,
+      intervalMs: 400,
+      prefix: `${rkey('rl')}:`,
+    });
+    for (let i = 0; i < 4; i++) expect((await limiter.consume('c')).allowed).toBe(true);
+    const denied = await limiter.consume('c');
+    expect(denied.allowed).toBe(false);
+    expect(denied.retryAfterMs).toBeGreaterThan(0);
+    expect(denied.retryAfterMs).toBeLessThanOrEqual(100);
+    await sleep(denied.retryAfterMs + 30);
+    expect((await limiter.consume('c')).allowed).toBe(true);
+  });
+});
