@@ -1,0 +1,158 @@
+import {
+  assertDelta,
+  assertKey,
+  assertKeys,
+  assertTtl,
+  assertValue,
+  type Entry,
+  namespacePrefix,
+  type PrefixOptions,
+  resolvePrefix,
+  resolveTtl,
+  type SetOptions,
+  type StateManager,
+  validateEntries,
+} from '@pforge/state-core';
+import { deleteBatch, getBatch, setBatch } from './batch.js';
+import { type RedisStateOptions, resolveCodeOptions } from './options.js';
+import { Runner } from './runner.js';
+import { scanPrefix } from './scan.js';
+import { COMPARE_AND_SWAP, INCREMENT, PERSIST, runScript } from './scripts.js';
+
+const SOURCE = '@pforge/state-redis';
+
+/** A fresh Buffer holding a copy of `v`, so later changes to `v` never reach Redis. */
+const bytes = (v: Uint8Array): Buffer => Buffer.from(v);
+
+/**
+ * Opens a {@link StateManager} on Redis (standalone, Sentinel or Cluster) and waits for the
+ * first connection. Options are validated before any I/O (`ERR_STATE_CONFIG`); an unreachable
+ * server rejects with `ERR_STATE_UNAVAILABLE` after `connectTimeoutMs`.
+ * @example
+ * const state = await createRedisState({ url: 'redis://localhost:6379', namespace: 'my-server' });
+ * await state.set('greeting', new TextEncoder().encode('hi'), { ttl: 60_000 });
+ */
+export async function createRedisState(options: RedisStateOptions = {}): Promise<StateManager> {
+  const o = resolveCodeOptions(options);
+  const r = new Runner(o);
+  await r.pool.connect();
+  const ns = namespacePrefix(o.namespace);
+  const keyOf = (key: string) => ns + key;
+  let closing: Promise<void> | undefined;
+
+  const manager: StateManager = {
+    async get(key) {
+      assertKey(key, SOURCE);
+      const buf = await r.run('get', key, (c) => c.getBuffer(ns + key));
+      return buf === null ? undefined : new Uint8Array(buf);
+    },
+    async set(key, value, opts?: SetOptions) {
+      assertKey(key, SOURCE);
+      assertValue(value, key, SOURCE);
+      const ttl = resolveTtl(opts, key, SOURCE);
+      const v = bytes(value);
+      await r.run('set', key, (c) =>
+        ttl === undefined ? c.set(ns + key, v) : c.set(ns + key, v, 'PX', ttl),
+      );
+    },
+    async delete(key) {
+      assertKey(key, SOURCE);
+      return (await r.run('delete', key, (c) => c.del(ns + key))) > 0;
+    },
+    async exists(key) {
+      assertKey(key, SOURCE);
+      return (await r.run('exists', key, (c) => c.exists(ns + key))) > 0;
+    },
+    async getMany(keys) {
+      assertKeys(keys, SOURCE);
+      r.assertOpen('getMany');
+      return getBatch(r, keys.map(keyOf));
+    },
+    async setMany(entries: readonly Entry[]) {
+      const batch = validateEntries(entries, SOURCE);
+      r.assertOpen('setMany');
+      await setBatch(
+        r,
+        batch.map((e) => ({ key: ns + e.key, value: bytes(e.value), ttl: e.ttl })),
+      );
+    },
+    async deleteMany(keys) {
+      assertKeys(keys, SOURCE);
+      r.assertOpen('deleteMany');
+      return deleteBatch(r, keys.map(keyOf));
+    },
+    async increment(key, delta = 1, opts?: SetOptions) {
+      assertKey(key, SOURCE);
+      assertDelta(delta, key, SOURCE);
+      const ttl = resolveTtl(opts, key, SOURCE);
+      const args = [String(delta), ttl === undefined ? '' : String(ttl)];
+      return Number(await r.run('increment', key, (c) => runScript(c, INCREMENT, ns + key, args)));
+    },
+    async compareAndSwap(key, expected, next, opts?: SetOptions) {
+      assertKey(key, SOURCE);
+      if (expected !== undefined) assertValue(expected, key, SOURCE);
+      if (next !== undefined) assertValue(next, key, SOURCE);
+      const ttl = resolveTtl(opts, key, SOURCE);
+      const args = [
+        expected === undefined ? '0' : '1',
+        expected === undefined ? '' : bytes(expected),
+        next === undefined ? '0' : '1',
+        next === undefined ? '' : bytes(next),
+        ttl === undefined ? '' : String(ttl),
+      ];
+      return (
+        (await r.run('compareAndSwap', key, (c) =>
+          runScript(c, COMPARE_AND_SWAP, ns + key, args),
+        )) === 1
+      );
+    },
+    async ttl(key) {
+      assertKey(key, SOURCE);
+      const ms = await r.run('ttl', key, (c) => c.pttl(ns + key));
+      return ms === -2 ? undefined : ms === -1 ? null : Math.max(1, ms);
+    },
+    async expire(key, ttl) {
+      assertKey(key, SOURCE);
+      if (ttl !== null) assertTtl(ttl, key, SOURCE);
+      const n = await r.run('expire', key, (c) =>
+        ttl === null ? runScript(c, PERSIST, ns + key, []) : c.pexpire(ns + key, ttl),
+      );
+      return n === 1;
+    },
+    keys: (opts?: PrefixOptions) => listKeys(opts),
+    async clear(opts?: PrefixOptions) {
+      const prefix = ns + resolvePrefix(opts, SOURCE);
+      let removed = 0;
+      for await (const batch of scanPrefix(await r.scanNodes('clear'), prefix, (n, fn) =>
+        r.runOn('clear', n, fn),
+      )) {
+        removed += await deleteBatch(r, batch, 'clear');
+      }
+      return removed;
+    },
+    close() {
+      if (!closing) {
+        r.closed = true;
+        closing = r.pool.close();
+      }
+      return closing;
+    },
+    [Symbol.asyncDispose]: () => manager.close(),
+  };
+
+  async function* listKeys(opts?: PrefixOptions): AsyncGenerator<string> {
+    const prefix = ns + resolvePrefix(opts, SOURCE);
+    r.assertOpen('keys');
+    const seen = new Set<string>();
+    for await (const batch of scanPrefix(await r.scanNodes('keys'), prefix, (n, fn) =>
+      r.runOn('keys', n, fn),
+    )) {
+      for (const full of batch) {
+        if (seen.has(full)) continue;
+        seen.add(full);
+        yield full.slice(ns.length);
+      }
+    }
+  }
+  return manager;
+}

@@ -1,0 +1,117 @@
+import { StateError } from '@pforge/state-core';
+import type { Cluster, Redis } from 'ioredis';
+import { toStateError, unavailable } from './errors.js';
+import type { ResolvedRedisOptions } from './options.js';
+import { Pool } from './pool.js';
+
+const SOURCE = '@pforge/state-redis';
+
+type Client = Redis | Cluster;
+type Slot = Pool['slots'][number];
+
+function uncork(slot: Slot, stream: { uncork(): void }): void {
+  slot.corked = false;
+  stream.uncork();
+}
+
+/**
+ * Sends commands for the manager: picks a connection, waits (bounded) when none is ready,
+ * maps every failure to a redacted {@link StateError}, and pipelines adaptively: a command
+ * sent while others are in flight on the same connection is corked until the next tick, so
+ * many concurrent calls share one socket write, while a lone awaited call goes out at once.
+ */
+export class Runner {
+  closed = false;
+  readonly pool: Pool;
+  readonly secrets: readonly string[];
+  private readonly timeoutMs: number;
+
+  constructor(o: ResolvedRedisOptions) {
+    this.pool = new Pool(o);
+    this.secrets = o.secrets;
+    this.timeoutMs = o.commandTimeoutMs;
+  }
+
+  /** Whether the pool talks to a Redis Cluster. */
+  get cluster(): boolean {
+    return this.pool.isCluster;
+  }
+
+  /** Throws `ERR_STATE_CLOSED` after close(). */
+  assertOpen(op: string): void {
+    if (this.closed)
+      throw new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
+  }
+
+  /** Runs `fn` on a ready connection; settles within the command timeout. */
+  async run<T>(op: string, key: string | undefined, fn: (c: Client) => Promise<T>): Promise<T> {
+    this.assertOpen(op);
+    const slot = this.pool.pick();
+    try {
+      if (Pool.ready(slot)) return await this.send(slot, fn);
+      const deadline = Date.now() + this.timeoutMs;
+      await this.pool.waitReady(slot, op, deadline);
+      return await this.withDeadline(op, this.send(slot, fn), deadline);
+    } catch (err) {
+      throw toStateError(err, op, key, this.secrets);
+    }
+  }
+
+  /** Runs `fn` on one node connection of a cluster (SCAN, UNLINK), with the same error mapping. */
+  async runOn<T>(op: string, node: Redis, fn: (n: Redis) => Promise<T>): Promise<T> {
+    this.assertOpen(op);
+    try {
+      return await this.withDeadline(op, fn(node), Date.now() + this.timeoutMs);
+    } catch (err) {
+      throw toStateError(err, op, undefined, this.secrets);
+    }
+  }
+
+  /** The connections SCAN must visit: every master of a cluster, or one pooled connection. */
+  async scanNodes(op: string): Promise<Redis[]> {
+    if (!this.cluster) return [await this.run(op, undefined, async (c) => c as Redis)];
+    const cluster = await this.run(op, undefined, async (c) => c as Cluster);
+    return cluster.nodes('master');
+  }
+
+  private send<T>(slot: Slot, fn: (c: Client) => Promise<T>): Promise<T> {
+    if (slot.inflight > 0 && !slot.corked && !this.pool.isCluster) {
+      const stream = (slot.client as Redis).stream;
+      if (stream?.writable) {
+        stream.cork();
+        slot.corked = true;
+        process.nextTick(uncork, slot, stream);
+      }
+    }
+    slot.inflight++;
+    return fn(slot.client).then(
+      (v) => {
+        slot.inflight--;
+        return v;
+      },
+      (err: unknown) => {
+        slot.inflight--;
+        throw err;
+      },
+    );
+  }
+
+  private withDeadline<T>(op: string, p: Promise<T>, deadline: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            unavailable(
+              op,
+              `no answer within ${this.timeoutMs} ms (\`command_timeout_ms\`)`,
+              undefined,
+              this.secrets,
+            ),
+          ),
+        Math.max(0, deadline - Date.now()),
+      );
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { NOT_A_COUNTER, OUT_OF_RANGE } from './errors.js';
+
+/** A Lua script run by EVALSHA, falling back to EVAL once when the server lacks it. */
+export interface Script {
+  readonly source: string;
+  readonly sha: string;
+}
+
+const script = (source: string): Script => ({
+  source,
+  sha: createHash('sha1').update(source).digest('hex'),
+});
+
+/**
+ * INCRBY with the SPEC's rules, atomically. KEYS[1]: key; ARGV[1]: delta (decimal);
+ * ARGV[2]: ttl in ms or ''. A stored value counts only in canonical form (`0|-?[1-9][0-9]*`)
+ * and within ±(2^53-1); otherwise an error reply and the value is untouched. The TTL applies
+ * only when the key is created; INCRBY keeps an existing expiry.
+ */
+export const INCREMENT = script(`
+local cur = redis.call('GET', KEYS[1])
+local delta = tonumber(ARGV[1])
+local max = 9007199254740991
+if cur == false then
+  if ARGV[2] ~= '' then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  else
+    redis.call('SET', KEYS[1], ARGV[1])
+  end
+  return delta
+end
+local digits = cur
+if string.sub(cur, 1, 1) == '-' then digits = string.sub(cur, 2) end
+if cur ~= '0' and (#digits == 0 or #digits > 16 or not string.find(digits, '^[1-9]%d*$')) then
+  return redis.error_reply('${NOT_A_COUNTER}')
+end
+if #digits == 16 and digits > '9007199254740991' then
+  return redis.error_reply('${OUT_OF_RANGE}')
+end
+local n = tonumber(cur) + delta
+if n > max or n < -max then
+  return redis.error_reply('${OUT_OF_RANGE}')
+end
+return redis.call('INCRBY', KEYS[1], ARGV[1])
+`);
+
+/**
+ * Compare-and-swap by bytes. KEYS[1]: key; ARGV[1]: '1' when a value is expected, '0' for
+ * absent; ARGV[2]: expected bytes; ARGV[3]: '1' to store ARGV[4], '0' to delete; ARGV[5]:
+ * ttl in ms or ''. Returns 1 when swapped, 0 when the current value differed.
+ */
+export const COMPARE_AND_SWAP = script(`
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if cur ~= ARGV[2] then return 0 end
+elseif cur ~= false then
+  return 0
+end
+if ARGV[3] == '0' then
+  redis.call('DEL', KEYS[1])
+elseif ARGV[5] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+else
+  redis.call('SET', KEYS[1], ARGV[4])
+end
+return 1
+`);
+
+/** Removes the expiry of KEYS[1]; 1 when the key exists, 0 when absent. */
+export const PERSIST = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('PERSIST', KEYS[1])
+return 1
+`);
+
+/** Runs `s` on `key` by EVALSHA, and by EVAL when the script cache lacks it (NOSCRIPT). */
+export async function runScript(
+  client: Redis | Cluster,
+  s: Script,
+  key: string,
+  args: (string | Buffer)[],
+): Promise<unknown> {
+  try {
+    return await client.evalsha(s.sha, 1, key, ...args);
+  } catch (err) {
+    if (!String((err as Error)?.message).startsWith('NOSCRIPT')) throw err;
+    return client.eval(s.source, 1, key, ...args);
+  }
+}
