@@ -100,7 +100,8 @@ function describeIssue(
       };
     });
   }
-  return [{ path: base, message: issue.message }];
+  const missing = /^Invalid input: expected (.+), received undefined$/.exec(issue.message);
+  return [{ path: base, message: missing ? `required (${missing[1]})` : issue.message }];
 }
 
 function unrecognizedKeys(

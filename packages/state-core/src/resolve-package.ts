@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Why not `import.meta.resolve` or `require.resolve`: the first needs a flag on Node 20 for a
 // parent URL and does not exist in the CJS build; the second fails on packages whose
 // `exports` have only an `import` condition. So: find the package directory the way Node
-// does (node_modules up the tree), read its `exports`, and import the file by URL.
+// does (node_modules up the tree, symlinks as pnpm makes them), read its `exports`, and
+// import the file by URL.
 
 const IMPORT_CONDITIONS = ['import', 'module-sync', 'node', 'default'] as const;
 const REQUIRE_CONDITIONS = ['require', 'node', 'default'] as const;
@@ -31,12 +31,9 @@ export function resolvePackageEntry(name: string, fromDir: string): string | und
     const file = entryFile(dir);
     if (file !== undefined) return pathToFileURL(file).href;
   }
-  // Last resort for layouts without node_modules folders (Yarn PnP, NODE_PATH).
-  try {
-    return pathToFileURL(createRequire(join(resolve(fromDir), 'noop.js')).resolve(name)).href;
-  } catch {
-    return undefined;
-  }
+  // No NODE_PATH and no Yarn PnP on purpose: ESM `import` ignores NODE_PATH too, and a
+  // package found only through it would work in one shell and not another.
+  return undefined;
 }
 
 function findPackageDir(name: string, fromDir: string): string | undefined {
