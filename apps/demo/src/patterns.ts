@@ -53,6 +53,8 @@ export function createDemoPatterns(state: StateManager): DemoPatterns {
   const limiter = createSlidingWindowLimiter(state, {
     limit: PING_LIMIT,
     windowMs: PING_WINDOW_MS,
+    // 200 ms sub-windows: a refusal's retry time overshoots the exact one by at most that.
+    precision: 50,
     prefix: 'ping:',
   });
   return {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callTool } from '../src/tool-call.js';
 import { assertBuilt, connectStdio, type StdioSession, tempDir, writeConfig } from './helpers.js';
@@ -20,9 +22,11 @@ describe('over stdio with an LMDB config', () => {
     cleanup = [];
   });
 
+  let dir = '';
   function lmdbConfig(): string {
     const tmp = tempDir();
     cleanup.push(tmp.remove);
+    dir = tmp.dir;
     // A relative path: the server must resolve it against the config file's directory.
     return writeConfig(tmp.dir, 'backend: lmdb\npath: ./state\nnamespace: demo-test');
   }
@@ -69,8 +73,8 @@ describe('over stdio with an LMDB config', () => {
     expect(pings.map((p) => p.isError)).toEqual([false, false, false, true]);
     expect(pings.map((p) => p.data.remaining)).toEqual([2, 1, 0, 0]);
     expect(pings[3]!.data.retry_after_ms).toBeGreaterThan(0);
-    // The sliding window counts in sub-windows: a retry may be up to one sub-window past 10 s.
-    expect(pings[3]!.data.retry_after_ms).toBeLessThanOrEqual(12_000);
+    // The sliding window counts in 200 ms sub-windows: a retry may be up to one past 10 s.
+    expect(pings[3]!.data.retry_after_ms).toBeLessThanOrEqual(10_200);
     expect(pings[3]!.text).toMatch(/retry in \d+\.\d s/);
     // Another caller has its own limit.
     expect((await callTool(client, 'rate_limited_ping', { caller: 'u2' })).isError).toBe(false);
@@ -105,6 +109,7 @@ describe('over stdio with an LMDB config', () => {
     expect(
       (await callTool(second.client, 'counter', { action: 'increment', name: 'runs' })).data.value,
     ).toBe(6);
+    expect(existsSync(join(dir, 'state'))).toBe(true); // beside the config, not in the cwd
   });
 
   it('answers malformed input with a tool error and keeps serving', async () => {
