@@ -68,20 +68,26 @@ export function parseStateConfig(
 /**
  * Like {@link parseStateConfig} but returns the problems instead of throwing, so a caller
  * (the factory) can add the backend's own problems and report everything at once.
- * `config` is present when `backend` could be read.
+ * `config` is present when `backend` could be read; `secrets` holds every value read from
+ * the environment, for masking in later messages.
  */
 export function checkStateConfig(
   input: unknown,
   options: ParseStateConfigOptions = {},
-): { config?: StateConfig; issues: ConfigIssue[] } {
+): { config?: StateConfig; issues: ConfigIssue[]; secrets: string[] } {
   const root = options.path ?? 'state';
+  const secrets: string[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     const got = input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input;
-    return { issues: [{ path: root, message: `must be a mapping of options (got ${got})` }] };
+    return {
+      issues: [{ path: root, message: `must be a mapping of options (got ${got})` }],
+      secrets,
+    };
   }
   const issues: ConfigIssue[] = [];
   const env = options.env ?? process.env;
-  const expanded = expandEnv(input, env, root, issues) as Record<string, unknown>;
+  const ctx = { env, issues, secrets };
+  const expanded = expandEnv(input, ctx, root) as Record<string, unknown>;
   const parsed = blockSchema.safeParse(expanded);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
@@ -106,8 +112,8 @@ export function checkStateConfig(
     });
   }
   return parsed.success
-    ? { config: { backend: parsed.data.backend, options: rest }, issues }
-    : { issues };
+    ? { config: { backend: parsed.data.backend, options: rest }, issues, secrets }
+    : { issues, secrets };
 }
 
 function toSnakeCase(name: string): string {
@@ -117,19 +123,21 @@ function toSnakeCase(name: string): string {
     .toLowerCase();
 }
 
+interface ExpandContext {
+  env: Readonly<Record<string, string | undefined>>;
+  issues: ConfigIssue[];
+  /** Every value read from the environment, to be masked in later messages. */
+  secrets: string[];
+}
+
 /** Expands `${VAR}` references in every string inside `value`, collecting problems. */
-function expandEnv(
-  value: unknown,
-  env: Readonly<Record<string, string | undefined>>,
-  path: string,
-  issues: ConfigIssue[],
-): unknown {
-  if (typeof value === 'string') return expandString(value, env, path, issues);
-  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, `${path}.${i}`, issues));
+function expandEnv(value: unknown, ctx: ExpandContext, path: string): unknown {
+  if (typeof value === 'string') return expandString(value, ctx, path);
+  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, ctx, `${path}.${i}`));
   if (typeof value !== 'object' || value === null || !isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    const x = expandEnv(v, env, `${path}.${k}`, issues);
+    const x = expandEnv(v, ctx, `${path}.${k}`);
     Object.defineProperty(out, k, {
       value: x,
       enumerable: true,
@@ -145,12 +153,7 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function expandString(
-  text: string,
-  env: Readonly<Record<string, string | undefined>>,
-  path: string,
-  issues: ConfigIssue[],
-): string {
+function expandString(text: string, { env, issues, secrets }: ExpandContext, path: string): string {
   if (!text.includes('${')) return text;
   return text.replace(REF, (match, body: string | undefined) => {
     if (match === '$${') return '${';
@@ -165,7 +168,10 @@ function expandString(
     }
     const [, name, fallback] = m as unknown as [string, string, string | undefined];
     const set = env[name];
-    if (set !== undefined && (set !== '' || fallback === undefined)) return set;
+    if (set !== undefined && (set !== '' || fallback === undefined)) {
+      secrets.push(set);
+      return set;
+    }
     if (fallback !== undefined) return fallback;
     issues.push({
       path,

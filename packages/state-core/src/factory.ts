@@ -2,6 +2,7 @@ import { type BackendDefinition, isBackendDefinition } from './backend.js';
 import { checkStateConfig, readStateConfig, type StateConfigInput } from './config.js';
 import { type ConfigIssue, describeValue, isStateError, StateError } from './errors.js';
 import { configError, suggestName } from './options.js';
+import { collectSecrets, redactIssues, redactText } from './redact.js';
 import { isPackageName, ownDirectory, resolvePackageEntry } from './resolve-package.js';
 import type { StateManager } from './types.js';
 
@@ -162,11 +163,11 @@ export async function createStateManager(
   config: StateConfigInput,
   options: CreateStateManagerOptions = {},
 ): Promise<StateManager> {
-  const { config: parsed, issues } = checkStateConfig(
-    config,
-    options.env ? { env: options.env } : {},
-  );
+  const checked = checkStateConfig(config, options.env ? { env: options.env } : {});
+  const { config: parsed, issues } = checked;
   if (!parsed) throw configError(SOURCE, issues);
+  // Values read from the environment, and secret-like options, never reach a message.
+  const secrets = [...checked.secrets, ...collectSecrets(parsed.options)];
   let { backend, options: backendOptions } = parsed;
   if (backend === 'sled') {
     backendOptions = fromSled(backendOptions, options.onNotice ?? emitNotice);
@@ -176,31 +177,40 @@ export async function createStateManager(
   try {
     definition = await loadBackend(backend, options);
   } catch (err) {
-    throw merge(issues, err);
+    throw merge(issues, err, secrets);
   }
   let resolved: unknown;
   try {
     resolved = definition.resolveOptions(backendOptions);
   } catch (err) {
-    throw merge(issues, err, definition.source);
+    throw merge(issues, err, secrets, definition.source);
   }
   if (issues.length > 0) throw configError(SOURCE, issues);
   return definition.create(resolved);
 }
 
-/** Adds the problems an error carries to `issues` and returns the error to throw. */
-function merge(issues: ConfigIssue[], err: unknown, source = SOURCE): StateError {
-  if (!isStateError(err, 'ERR_STATE_CONFIG')) {
-    if (isStateError(err)) return err;
-    return new StateError(
-      'ERR_STATE_CONFIG',
-      `[${source}] resolveOptions() failed: ${describeError(err)}`,
-      { cause: err },
-    );
+/**
+ * Adds the problems an error carries to `issues` (masking `secrets`) and returns the error
+ * to throw: the backend's own error when it is the only problem and shows no secret.
+ */
+function merge(
+  issues: ConfigIssue[],
+  err: unknown,
+  secrets: readonly string[],
+  source = SOURCE,
+): StateError {
+  if (!isStateError(err)) {
+    const why = redactText(describeError(err), secrets);
+    return new StateError('ERR_STATE_CONFIG', `[${source}] resolveOptions() failed: ${why}`, {
+      cause: err,
+    });
   }
-  if (issues.length === 0) return err;
+  if (err.code !== 'ERR_STATE_CONFIG') return err;
+  const safe = redactText(err.message, secrets) === err.message;
+  if (issues.length === 0 && safe) return err;
   const own = err.issues ?? [{ path: 'state', message: err.message.replace(/^\[[^\]]+\] /, '') }];
-  return configError(SOURCE, [...issues, ...own], err);
+  const head = issues.length === 0 ? source : SOURCE;
+  return configError(head, redactIssues([...issues, ...own], secrets), safe ? err : undefined);
 }
 
 function describeError(err: unknown): string {

@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { closest, distance } from 'fastest-levenshtein';
 import { type ConfigIssue, StateError } from './errors.js';
+import { collectSecrets, redactIssues } from './redact.js';
 
 export type { ConfigIssue };
 
@@ -21,7 +22,8 @@ export interface ParseOptionsContext {
  * Validates `input` against any Standard Schema (zod, valibot, arktype, ...) synchronously and
  * returns the parsed output; otherwise throws one `ERR_STATE_CONFIG` listing every problem
  * with its dot-path and a "did you mean" for an unknown option close to a known one
- * (`cacheSize` → `cache_size`, `cahce_size` → `cache_size`). The messages never hold values.
+ * (`cacheSize` → `cache_size`, `cahce_size` → `cache_size`). Values of secret-like options
+ * (`password`, `token`, `url`, ...) and URL credentials are masked in every message.
  * @example
  * const opts = parseOptions(z.object({ path: z.string() }).strict(), input, { source: '@acme/state-foo' });
  */
@@ -42,7 +44,8 @@ export function parseOptions<T>(
   const issues = result.issues.flatMap((issue) =>
     describeIssue(issue, input, schema, ctx.optionNames, root),
   );
-  throw configError(ctx.source, issues);
+  // Schema messages (custom ones especially) may quote the input: mask secret-like values.
+  throw configError(ctx.source, redactIssues(issues, collectSecrets(input)));
 }
 
 /**

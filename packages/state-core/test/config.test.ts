@@ -183,6 +183,19 @@ describe('parseOptions (what backends use)', () => {
     expect(err.message).not.toContain('hunter2');
   });
 
+  it('masks values of secret-like options and URL credentials that a custom message quotes', () => {
+    const quoting = z.string().refine(() => false, { error: (iss) => `got ${String(iss.input)}` });
+    const err = configErrorOf(() =>
+      parseOptions(
+        z.object({ url: quoting, auth: z.object({ token: quoting }), host: quoting }).strict(),
+        { url: 'redis://u:pw-secret@h', auth: { token: 'tok-secret' }, host: 'h://x:pw-secret@y' },
+        { source: 's' },
+      ),
+    );
+    expect(err.message).toContain('`state.auth.token`: got ***');
+    expect(err.message).not.toMatch(/secret/);
+  });
+
   it('returns the parsed value when valid', () => {
     expect(parseOptions(schema, { path: 'x' }, { source: 's' })).toEqual({ path: 'x' });
   });

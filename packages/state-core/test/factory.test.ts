@@ -112,6 +112,28 @@ describe('registerBackend', () => {
   });
 });
 
+it('masks secret-like values and values from the environment even when a schema quotes them', async () => {
+  const quoting = z
+    .string()
+    .refine(() => false, { error: (iss) => `bad value ${String(iss.input)}` });
+  cleanups.push(
+    registerBackend(
+      defineBackend({
+        name: 'test-quoting',
+        options: z.object({ password: quoting.optional(), label: quoting.optional() }).strict(),
+        create: () => createMapState(),
+      }),
+    ),
+  );
+  const err = (await createStateManager(
+    { backend: 'test-quoting', password: 'hunter2', label: '${LABEL}' },
+    { cwd: dir, env: { LABEL: 'from-env-secret' } },
+  ).catch((e: unknown) => e)) as Error;
+  expect(err.message).toContain('`state.password`: bad value ***');
+  expect(err.message).toContain('`state.label`: bad value ***');
+  expect(err.message).not.toMatch(/hunter2|from-env-secret/);
+});
+
 describe('backend packages', () => {
   it('loads an ESM-only third-party package by name from the working directory', async () => {
     await writeBackendPackage(dir, '@acme/state-esm', 'esm');
