@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { skipWithoutRedis, startRedis } from '@pforge/test-redis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import {
   assertBuilt,
   connectHttp,
   type HttpServer,
+  runToExit,
   startHttpServer,
   tempDir,
   writeConfig,
@@ -24,6 +26,26 @@ async function server(config: string): Promise<{ server: HttpServer; client: Cli
   const client = await connectHttp(s.url);
   cleanup.push(() => client.close());
   return { server: s, client };
+}
+
+/** A raw HTTP request (fetch cannot set `Host`). */
+function request(
+  url: URL,
+  headers: Record<string, string>,
+  method = 'POST',
+): Promise<{ status: number | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode });
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
 }
 
 /** Two servers on two ports, one store: 100 increments through each, at once, make 200. */
@@ -60,6 +82,25 @@ describe('over Streamable HTTP', () => {
     await Promise.all([client.close(), other.close()]);
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toContain('state closed');
+  });
+
+  it('refuses a foreign Host header and other paths, and fails cleanly on a taken port', async () => {
+    const tmp = tempDir();
+    cleanup.push(tmp.remove);
+    const config = writeConfig(tmp.dir, 'backend: memory');
+    const s = await startHttpServer(config);
+    cleanup.push(() => s.stop());
+    const rebinding = await request(s.url, { host: 'evil.example' });
+    expect(rebinding.status).toBe(403);
+    const elsewhere = await request(new URL('/other', s.url), {});
+    expect(elsewhere.status).toBe(404);
+    const noSession = await request(s.url, {}, 'GET');
+    expect(noSession.status).toBe(400);
+
+    const taken = await runToExit(['--config', config, '--http', s.url.port]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^pforge-demo: cannot serve: .*EADDRINUSE/m);
+    expect(taken.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('two servers sharing one LMDB path count 100 + 100 concurrent increments to 200', async () => {
