@@ -1,7 +1,15 @@
-import { defineBackend } from '@pforge/state-core';
-import { z } from 'zod';
+import { type BackendSpec, defineBackend } from '@pforge/state-core';
 import { type RedisStateOptions, resolveOptions, SOURCE, YAML_OPTION_NAMES } from './options.js';
 import { createRedisState } from './redis-state.js';
+
+/** resolveOptions does the checking: it throws one ERR_STATE_CONFIG, secrets redacted. */
+const schema: BackendSpec<RedisStateOptions>['options'] = {
+  '~standard': {
+    version: 1,
+    vendor: '@pforge/state-redis',
+    validate: (input: unknown) => ({ value: resolveOptions(input) }),
+  },
+};
 
 /**
  * The `redis` backend for `createStateManager` (`backend: redis` in a `state:` block).
@@ -12,8 +20,7 @@ import { createRedisState } from './redis-state.js';
 export const redisBackend = defineBackend<RedisStateOptions>({
   name: 'redis',
   source: SOURCE,
-  // resolveOptions does the checking (one ERR_STATE_CONFIG, secrets redacted).
-  options: z.unknown().transform((input) => resolveOptions(input)),
+  options: schema,
   optionNames: YAML_OPTION_NAMES,
   create: (options) => createRedisState(options),
 });

@@ -11,7 +11,7 @@ interface ParsedUrl extends RedisNodeAddress {
   tls: boolean;
 }
 
-function parseUrl(
+export function parseUrl(
   raw: string,
   path: string,
   issues: ConfigIssue[],
@@ -57,7 +57,7 @@ function parseUrl(
   };
 }
 
-function parseNode(
+export function parseNode(
   n: string | RedisNodeAddress,
   path: string,
   issues: ConfigIssue[],

@@ -1,7 +1,7 @@
-import { parseOptions } from '@pforge/state-core';
+import { type ConfigIssue, parseOptions } from '@pforge/state-core';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
-import { normalize } from './normalize.js';
+import { normalize, parseNode, parseUrl } from './normalize.js';
 
 /** The package named in every message. */
 export const SOURCE = '@pforge/state-redis';
@@ -112,9 +112,23 @@ const boolFrom = z.preprocess(
   z.boolean(),
 );
 const str = z.string().min(1, 'must not be empty');
-const node = z.union([str, z.object({ host: str, port: intFrom(1, 65535) }).strict()], {
-  error: 'must be "host:port", a redis:// URL or { host, port }',
-});
+/** Adds the problems `check` finds with a string to the zod context (messages are redacted). */
+const checked = (check: (v: string, issues: ConfigIssue[]) => unknown) =>
+  z.string().superRefine((v, ctx) => {
+    const issues: ConfigIssue[] = [];
+    check(v, issues);
+    for (const i of issues) ctx.addIssue({ code: 'custom', message: i.message });
+  });
+const urlString = checked((v, issues) => parseUrl(v, '', issues, true));
+const node = z.union(
+  [
+    checked((v, issues) => parseNode(v, '', issues)),
+    z.object({ host: str, port: intFrom(1, 65535) }).strict(),
+  ],
+  {
+    error: 'must be "host:port", a redis:// URL or { host, port }',
+  },
+);
 
 function schemaFor(snake: boolean) {
   const k = (camel: string, s: string) => (snake ? s : camel);
@@ -132,7 +146,7 @@ function schemaFor(snake: boolean) {
     .strict();
   return z
     .object({
-      url: z.string().optional(),
+      url: urlString.optional(),
       username: str.optional(),
       password: z.string().optional(),
       [k('poolSize', 'pool_size')]: intFrom(1, 64).optional(),

@@ -1,9 +1,12 @@
-/** Replaces the credentials of every redis:// or rediss:// URL in `text` with `***`. */
+/** Replaces the credentials of every URL (`scheme://user:password@`) in `text` with `***`. */
 export function redactUrls(text: string): string {
-  return text.replace(/(rediss?:\/\/)([^@/\s]*)@/gi, (_m, scheme: string, auth: string) => {
-    const user = auth.includes(':') ? auth.slice(0, auth.indexOf(':')) : '';
-    return `${scheme}${user ? `${user}:` : ':'}***@`;
-  });
+  return text.replace(
+    /([a-z][a-z0-9+.-]*:\/\/)([^@/\s]*)@/gi,
+    (_m, scheme: string, auth: string) => {
+      const user = auth.includes(':') ? auth.slice(0, auth.indexOf(':')) : '';
+      return `${scheme}${user ? `${user}:` : ':'}***@`;
+    },
+  );
 }
 
 /** `text` with every URL's credentials and every given secret (raw and URL-encoded) replaced by `***`. */
