@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { StateError } from './errors.js';
 import { parseOptions } from './options.js';
 import type { StateManager } from './types.js';
 
@@ -43,6 +44,7 @@ export interface BackendSpec<TOptions> {
  * });
  */
 export function defineBackend<TOptions>(spec: BackendSpec<TOptions>): BackendDefinition<TOptions> {
+  checkSpec(spec);
   const source = spec.source ?? spec.name;
   return Object.freeze({
     kind: BRAND,
@@ -55,6 +57,25 @@ export function defineBackend<TOptions>(spec: BackendSpec<TOptions>): BackendDef
       }),
     create: async (options: TOptions) => spec.create(options),
   });
+}
+
+function checkSpec(spec: unknown): void {
+  const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Partial<
+    BackendSpec<unknown>
+  >;
+  const problems: string[] = [];
+  if (typeof s.name !== 'string' || s.name === '')
+    problems.push('`name` must be a non-empty string');
+  if (typeof s.options?.['~standard']?.validate !== 'function') {
+    problems.push('`options` must be a Standard Schema (e.g. a zod object)');
+  }
+  if (typeof s.create !== 'function') problems.push('`create` must be a function');
+  if (problems.length > 0) {
+    throw new StateError(
+      'ERR_STATE_INVALID_ARGUMENT',
+      `[@pforge/state-core] defineBackend(): ${problems.join('; ')}`,
+    );
+  }
 }
 
 /** Whether `value` is a {@link BackendDefinition} (from any copy of core). */

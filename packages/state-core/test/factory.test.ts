@@ -254,3 +254,23 @@ describe('createStateManagerFromFile', () => {
     expect(await state.get('k')).toEqual(bytes('1'));
   });
 });
+
+describe('defineBackend', () => {
+  it('refuses a spec without name, schema or create', () => {
+    expect(() => defineBackend({} as never)).toThrow(/`name`.*`options`.*`create`/);
+  });
+
+  it('makes a frozen, recognisable definition whose resolveOptions reports with the source', () => {
+    const def = defineBackend({
+      name: 'x',
+      source: '@acme/state-x',
+      options: z.object({ size: z.number() }).strict(),
+      create: () => createMapState(),
+    });
+    expect(Object.isFrozen(def)).toBe(true);
+    expect(def.resolveOptions({ size: 1 })).toEqual({ size: 1 });
+    expect(() => def.resolveOptions({ sise: 1 })).toThrow(
+      /^\[@acme\/state-x\] invalid config \(2 problems\):[\s\S]*`state.sise`: unknown option \(did you mean `size`\?\)/,
+    );
+  });
+});
