@@ -57,7 +57,7 @@ async function run(): Promise<void> {
     );
     say(`  (the \`state:\` block of ${shortPath(String(stats0.config_file))})`);
     say(`  tools: ${tools.map((t) => t.name).join(', ')}`);
-    await counterSteps(client);
+    await counterSteps(client, stats0.backend === 'memory');
     await sessionSteps(client);
     await rateLimitSteps(client);
     await cacheSteps(client);
@@ -79,9 +79,11 @@ async function run(): Promise<void> {
   );
 }
 
-async function counterSteps(client: Client): Promise<void> {
+async function counterSteps(client: Client, inMemory: boolean): Promise<void> {
   say();
-  say('1. A counter in the state (atomic increment; persists across restarts)');
+  say(
+    `1. A counter in the state (atomic increment; ${inMemory ? 'in memory: gone when the server stops' : 'persists across restarts'})`,
+  );
   for (let i = 0; i < 3; i++) {
     const r = check(
       await timed(client, 'counter', { action: 'increment', name: 'visits' }),
