@@ -23,6 +23,8 @@ export interface LimitDecision {
   remaining: number;
   /** How long until a call would be admitted, in ms (0 when allowed). */
   retryAfterMs: number;
+  /** The backend was unavailable and the limiter's failure policy (closed) decided. */
+  unavailable: boolean;
 }
 
 /** The patterns of @pforge/state-patterns the tools use, set up on one state. */
@@ -77,7 +79,12 @@ export function createDemoPatterns(state: StateManager): DemoPatterns {
     pingLimiter: {
       consume: async (caller) => {
         const r = await limiter.consume(caller);
-        return { allowed: r.allowed, remaining: r.remaining, retryAfterMs: r.retryAfterMs };
+        return {
+          allowed: r.allowed,
+          remaining: r.remaining,
+          retryAfterMs: r.retryAfterMs,
+          unavailable: r.unavailable === true,
+        };
       },
     },
     primeCache: {

@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isStateError } from '@pforge/state-core';
 import type * as z from 'zod';
 import type { DemoContext } from './context.js';
+import { log } from './log.js';
 
 /** What a tool returns: a line for a person or a model, and the same facts as data. */
 export interface ToolAnswer<O extends z.ZodRawShape> {
@@ -52,7 +53,9 @@ export function registerDemoTool<I extends z.ZodRawShape, O extends z.ZodRawShap
         ...(answer.isError ? { isError: true } : {}),
       };
     } catch (err) {
-      return toolError(`${tool.name} failed: ${describeError(err)}`);
+      const message = `${tool.name} failed: ${describeError(err)}`;
+      log(message);
+      return toolError(message);
     } finally {
       ctx.stats.recordCall(tool.name, performance.now() - started);
     }

@@ -28,6 +28,7 @@ export const rateLimitedPingTool = defineTool({
     limit: z.number().int(),
     window_ms: z.number().int(),
     retry_after_ms: z.number().int().describe('0 when allowed'),
+    backend_unavailable: z.boolean().describe('refused because the state could not be reached'),
   },
   async run({ caller }, ctx) {
     const d = await ctx.patterns.pingLimiter.consume(caller);
@@ -38,6 +39,7 @@ export const rateLimitedPingTool = defineTool({
       limit: PING_LIMIT,
       window_ms: PING_WINDOW_MS,
       retry_after_ms: d.allowed ? 0 : Math.max(1, Math.ceil(d.retryAfterMs)),
+      backend_unavailable: d.unavailable,
     };
     if (d.allowed) {
       ctx.stats.rateLimit.allowed++;
@@ -45,6 +47,13 @@ export const rateLimitedPingTool = defineTool({
     }
     ctx.stats.rateLimit.refused++;
     const seconds = (data.retry_after_ms / 1000).toFixed(1);
+    if (d.unavailable) {
+      return {
+        text: `refused: the state backend is unavailable, so the limit cannot be checked (the limiter fails closed); retry in ${seconds} s`,
+        data,
+        isError: true,
+      };
+    }
     return {
       text: `rate limited: ${PING_LIMIT} calls per ${PING_WINDOW_MS / 1000} s used; retry in ${seconds} s`,
       data,
