@@ -208,7 +208,9 @@ function merge(
   if (err.code !== 'ERR_STATE_CONFIG') return err;
   const safe = redactText(err.message, secrets) === err.message;
   if (issues.length === 0 && safe) return err;
-  const own = err.issues ?? [{ path: 'state', message: err.message.replace(/^\[[^\]]+\] /, '') }];
+  const own = (
+    err.issues ?? [{ path: 'state', message: err.message.replace(/^\[[^\]]+\] /, '') }]
+  ).filter((i) => !issues.some((mine) => mine.path === i.path)); // one line per option
   const head = issues.length === 0 ? source : SOURCE;
   return configError(head, redactIssues([...issues, ...own], secrets), safe ? err : undefined);
 }

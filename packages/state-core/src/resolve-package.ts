@@ -37,6 +37,8 @@ export function resolvePackageEntry(name: string, fromDir: string): string | und
 }
 
 function findPackageDir(name: string, fromDir: string): string | undefined {
+  const own = selfReference(name, resolve(fromDir));
+  if (own !== undefined) return own;
   let dir = resolve(fromDir);
   for (;;) {
     const candidate = join(dir, 'node_modules', name);
@@ -44,6 +46,22 @@ function findPackageDir(name: string, fromDir: string): string | undefined {
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+/** As Node lets a package import itself by name: the nearest package.json, if it is `name`'s. */
+function selfReference(name: string, fromDir: string): string | undefined {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; exports?: unknown };
+        return pkg.name === name && pkg.exports !== undefined ? dir : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write ${VAR} references on purpose
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,6 +98,7 @@ describe('registerBackend', () => {
     expect(message).toContain('`state.url`: environment variable `UNSET_VAR_X` is not set');
     expect(message).toContain('`state.cacheSize`: option names are snake_case');
     expect(message).toContain('`state.namespce`: unknown option (did you mean `namespace`?)');
+    expect(message.match(/`state.cacheSize`/g)).toHaveLength(1);
     expect(calls).toEqual([]);
   });
 
@@ -147,6 +148,13 @@ describe('backend packages', () => {
     const state = await open({ backend: 'acme-state-cjs' });
     await state.set('k', bytes('v'));
     expect(await state.exists('k')).toBe(true);
+  });
+
+  it('loads a package by its own name from inside it (self-reference, as Node allows)', async () => {
+    await writeBackendPackage(dir, '@acme/state-self', 'esm');
+    await rename(join(dir, 'node_modules', '@acme', 'state-self'), join(dir, 'self'));
+    const state = await open({ backend: '@acme/state-self' }, { cwd: join(dir, 'self') });
+    expect(await state.increment('k')).toBe(1);
   });
 
   it("reports the package's own option problems", async () => {
