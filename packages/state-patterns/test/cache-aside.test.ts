@@ -46,10 +46,10 @@ forEachTarget((h) => {
     const key = rkey('aside');
     let n = 0;
     const compute = () => ++n;
-    expect(await getOrCompute(state, key, compute, { ttl: 100 })).toBe(1);
-    expect(await getOrCompute(state, key, compute, { ttl: 100 })).toBe(1);
-    await sleep(180);
-    expect(await getOrCompute(state, key, compute, { ttl: 100 })).toBe(2);
+    expect(await getOrCompute(state, key, compute, { ttl: 400 })).toBe(1);
+    expect(await getOrCompute(state, key, compute, { ttl: 400 })).toBe(1);
+    await sleep(550);
+    expect(await getOrCompute(state, key, compute, { ttl: 400 })).toBe(2);
   });
 
   it('stale-while-revalidate serves the old value while one refresh runs', async () => {

@@ -26,11 +26,11 @@ forEachTarget((h) => {
 
   it('gives the ttl on create only', async () => {
     const state = await h.open();
-    const c = counter(state, rkey('counter'), { ttl: 150 });
+    const c = counter(state, rkey('counter'), { ttl: 400 });
     await c.increment();
-    await sleep(60);
+    await sleep(100);
     await c.increment(); // does not extend the expiry
-    await sleep(200);
+    await sleep(450);
     expect(await c.get()).toBe(0);
   });
 

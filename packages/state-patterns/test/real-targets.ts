@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StateManager } from '@pforge/state-core';
+import { skipWithoutRedis, startRedis, startRedisCluster } from '@pforge/test-redis';
 import type { TargetSpec } from './targets.js';
+
+type MemoryMod = typeof import('@pforge/state-memory');
+type LmdbMod = typeof import('@pforge/state-lmdb');
+type RedisMod = typeof import('@pforge/state-redis');
 
 const tryImport = async <T>(name: string): Promise<T | undefined> => {
   try {
@@ -11,9 +17,14 @@ const tryImport = async <T>(name: string): Promise<T | undefined> => {
   }
 };
 
-type MemoryMod = typeof import('@pforge/state-memory');
-
 const memory = await tryImport<MemoryMod>('@pforge/state-memory');
+const lmdb = await tryImport<LmdbMod>('@pforge/state-lmdb');
+const redis = await tryImport<RedisMod>('@pforge/state-redis');
+
+/** The LMDB module, for tests that need it directly. */
+export const lmdbModule = lmdb;
+/** The Redis module, for tests that need it directly. */
+export const redisModule = redis;
 
 /** The real backends built in this checkout. */
 export function realTargets(): TargetSpec[] {
@@ -30,9 +41,41 @@ export function realTargets(): TargetSpec[] {
       },
     });
   }
-  void mkdtempSync;
-  void rmSync;
-  void tmpdir;
-  void join;
+  if (lmdb) {
+    specs.push({
+      name: 'lmdb',
+      setup: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'pforge-patterns-'));
+        return {
+          open: async (namespace) => lmdb.createLmdbState({ path: join(dir, 'db'), namespace }),
+          teardown: async () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
+    });
+  }
+  if (redis && !skipWithoutRedis()) {
+    specs.push({
+      name: 'redis',
+      setup: async () => {
+        const server = await startRedis();
+        return {
+          open: async (namespace): Promise<StateManager> =>
+            redis.createRedisState({ url: server.url, namespace }),
+          teardown: () => server.stop(),
+        };
+      },
+    });
+    specs.push({
+      name: 'redis-cluster',
+      setup: async () => {
+        const cluster = await startRedisCluster();
+        return {
+          open: async (namespace): Promise<StateManager> =>
+            redis.createRedisState({ cluster: { nodes: [...cluster.addresses] }, namespace }),
+          teardown: () => cluster.stop(),
+        };
+      },
+    });
+  }
   return specs;
 }

@@ -1,0 +1,95 @@
+import { isStateError, StateError, type StateManager } from '@pforge/state-core';
+import { describe, expect, it } from 'vitest';
+import {
+  counter,
+  createFixedWindowLimiter,
+  createSessions,
+  createSlidingWindowLimiter,
+  createTokenBucketLimiter,
+  getOrCompute,
+} from '../src/index.js';
+import { createMapStore } from './map-backend.js';
+
+/** A manager whose every call hangs forever, or rejects as unavailable. */
+function broken(mode: 'hang' | 'down'): StateManager {
+  const fail = () =>
+    mode === 'hang'
+      ? new Promise<never>(() => {})
+      : Promise.reject(new StateError('ERR_STATE_UNAVAILABLE', '[test] backend down'));
+  return new Proxy(createMapStore().open(), {
+    get: (target, prop) =>
+      prop === 'close' || typeof prop === 'symbol' ? Reflect.get(target, prop) : fail,
+  });
+}
+
+const makers = {
+  'fixed window': (s: StateManager, failurePolicy: 'open' | 'closed' | undefined) =>
+    createFixedWindowLimiter(s, { limit: 5, windowMs: 1000, timeoutMs: 200, failurePolicy }),
+  'sliding window': (s: StateManager, failurePolicy: 'open' | 'closed' | undefined) =>
+    createSlidingWindowLimiter(s, { limit: 5, windowMs: 1000, timeoutMs: 200, failurePolicy }),
+  'token bucket': (s: StateManager, failurePolicy: 'open' | 'closed' | undefined) =>
+    createTokenBucketLimiter(s, { limit: 5, intervalMs: 1000, timeoutMs: 200, failurePolicy }),
+};
+
+async function timed<T>(p: Promise<T>): Promise<[T, number]> {
+  const start = Date.now();
+  return [await p, Date.now() - start];
+}
+
+describe.each(['hang', 'down'] as const)('backend %s', (mode) => {
+  describe.each(Object.entries(makers))('%s', (_name, make) => {
+    it('fails closed by default, within the timeout', async () => {
+      const [r, ms] = await timed(make(broken(mode), undefined).consume('c'));
+      expect(r).toMatchObject({ allowed: false, unavailable: true, remaining: 0 });
+      expect(r.retryAfterMs).toBeGreaterThan(0);
+      expect(ms).toBeLessThan(mode === 'hang' ? 1_000 : 100);
+      if (mode === 'hang') expect(ms).toBeGreaterThanOrEqual(190);
+    });
+
+    it('fails open when asked to', async () => {
+      const [r, ms] = await timed(make(broken(mode), 'open').consume('c'));
+      expect(r).toMatchObject({ allowed: true, unavailable: true, retryAfterMs: 0 });
+      expect(ms).toBeLessThan(1_000);
+    });
+  });
+
+  it('sessions reject with ERR_STATE_UNAVAILABLE within the timeout', async () => {
+    const sessions = createSessions(broken(mode), { timeoutMs: 200 });
+    const start = Date.now();
+    const id = 'A'.repeat(32);
+    for (const p of [
+      sessions.create({}),
+      sessions.get(id),
+      sessions.update(id, (d) => d),
+      sessions.touch(id),
+      sessions.destroy(id),
+    ]) {
+      await expect(p).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'));
+    }
+    expect(Date.now() - start).toBeLessThan(1_500);
+  });
+
+  it('getOrCompute computes uncached when open (default), rejects when closed', async () => {
+    const state = broken(mode);
+    expect(await getOrCompute(state, 'k', () => 7, { timeoutMs: 200 })).toBe(7);
+    await expect(
+      getOrCompute(state, 'k', () => 7, { timeoutMs: 200, failurePolicy: 'closed' }),
+    ).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'));
+  });
+
+  it('counter rejects within the timeout', async () => {
+    await expect(counter(broken(mode), 'n', { timeoutMs: 200 }).increment()).rejects.toSatisfy(
+      (e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'),
+    );
+  });
+});
+
+it('a closed manager is a bug, not an outage: consume rejects', async () => {
+  const state = createMapStore().open();
+  await state.close();
+  await expect(
+    createFixedWindowLimiter(state, { limit: 1, windowMs: 1000, failurePolicy: 'open' }).consume(
+      'c',
+    ),
+  ).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_CLOSED'));
+});
