@@ -41,6 +41,7 @@ async function run(): Promise<void> {
   say('@pforge/state demo: an MCP server whose tools keep their state through @pforge/state');
   say();
   const started = performance.now();
+  let backend = '';
   try {
     await client.connect(transport);
   } catch (err) {
@@ -57,7 +58,8 @@ async function run(): Promise<void> {
     );
     say(`  (the \`state:\` block of ${shortPath(String(stats0.config_file))})`);
     say(`  tools: ${tools.map((t) => t.name).join(', ')}`);
-    await counterSteps(client, stats0.backend === 'memory');
+    backend = String(stats0.backend);
+    await counterSteps(client, backend === 'memory');
     await sessionSteps(client);
     await rateLimitSteps(client);
     await cacheSteps(client);
@@ -73,10 +75,13 @@ async function run(): Promise<void> {
     await client.close();
   }
   say();
-  say('Stopped the server (it closed its state cleanly). Run `pnpm demo` again: the counter');
+  say('Stopped the server (it closed its state cleanly).');
   say(
-    'goes on from where it stopped. To use the server from an MCP client, see apps/demo/README.md.',
+    backend === 'memory'
+      ? 'With the memory backend nothing was kept: the next run starts from zero.'
+      : 'Run `pnpm demo` again: the counter goes on from where it stopped.',
   );
+  say('To use the server from an MCP client, see apps/demo/README.md.');
 }
 
 async function counterSteps(client: Client, inMemory: boolean): Promise<void> {
