@@ -36,6 +36,19 @@ function fail(message: string, cause?: unknown): never {
   );
 }
 
+/** Runs `fn`, turning an engine error (a stack overflow on deep nesting) into ours. */
+function guard<T>(what: 'encode' | 'decode', fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof StateError) throw err;
+    return fail(
+      `cannot ${what} the value as JSON (${err instanceof RangeError ? 'nested too deeply' : 'engine error'})`,
+      err,
+    );
+  }
+}
+
 function parseJson(text: string): Json {
   try {
     return JSON.parse(text) as Json;
@@ -187,12 +200,15 @@ function pair(e: Json, key: (k: Json) => unknown): [unknown, unknown] {
  */
 export const jsonCodec: Codec<unknown> = Object.freeze({
   name: 'json',
-  encode: (value: unknown): Uint8Array => encoder.encode(JSON.stringify(toJson(value, new Set()))),
+  encode: (value: unknown): Uint8Array =>
+    guard('encode', () => encoder.encode(JSON.stringify(toJson(value, new Set())))),
   decode: (bytes: Uint8Array): unknown => {
     const text = decodeUtf8(bytes);
     const json = parseJson(text);
     // Fast path: only text holding a tag (possibly written with \u escapes) needs reviving.
-    return text.includes(TAG) || text.includes('\\u') ? fromJson(json) : json;
+    return text.includes(TAG) || text.includes('\\u')
+      ? guard('decode', () => fromJson(json))
+      : json;
   },
 });
 

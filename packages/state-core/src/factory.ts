@@ -24,7 +24,12 @@ const SLED_ONLY_OPTIONS = [
   'print_profile_on_drop',
 ];
 
-const registry = new Map<string, BackendDefinition>();
+// Shared through globalThis so the ESM and the CJS copy of core, when both are loaded, see
+// the same registered backends.
+const REGISTRY_KEY = Symbol.for('@pforge/state-core/backends');
+const registry: Map<string, BackendDefinition> = ((globalThis as Record<symbol, unknown>)[
+  REGISTRY_KEY
+] ??= new Map<string, BackendDefinition>()) as Map<string, BackendDefinition>;
 
 /** Options of {@link createStateManager} and {@link loadBackend}. */
 export interface CreateStateManagerOptions {
@@ -186,7 +191,15 @@ export async function createStateManager(
     throw merge(issues, err, secrets, definition.source);
   }
   if (issues.length > 0) throw configError(SOURCE, issues);
-  return definition.create(resolved);
+  try {
+    return await definition.create(resolved);
+  } catch (err) {
+    if (isStateError(err)) throw err;
+    const why = redactText(describeError(err), secrets);
+    throw new StateError('ERR_STATE_BACKEND', `[${definition.source}] opening failed: ${why}`, {
+      cause: err,
+    });
+  }
 }
 
 /**

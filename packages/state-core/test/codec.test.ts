@@ -143,3 +143,17 @@ describe('bytesCodec', () => {
     expect(() => bytesCodec.encode('x' as unknown as Uint8Array)).toThrow(/Uint8Arrays only/);
   });
 });
+
+describe('jsonCodec limits', () => {
+  it('reports nesting too deep for the engine as ERR_STATE_SERIALIZATION', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    let err: unknown;
+    try {
+      jsonCodec.encode(deep);
+    } catch (e) {
+      err = e;
+    }
+    expect(isStateError(err, 'ERR_STATE_SERIALIZATION')).toBe(true);
+  });
+});

@@ -135,6 +135,43 @@ it('masks secret-like values and values from the environment even when a schema 
   expect(err.message).not.toMatch(/hunter2|from-env-secret/);
 });
 
+it('wraps a non-StateError from create as ERR_STATE_BACKEND', async () => {
+  const boom = new Error('cannot open');
+  cleanups.push(
+    registerBackend(
+      defineBackend({
+        name: 'test-failing',
+        options: z.object({}).strict(),
+        create: () => {
+          throw boom;
+        },
+      }),
+    ),
+  );
+  await expect(open({ backend: 'test-failing' })).rejects.toMatchObject({
+    code: 'ERR_STATE_BACKEND',
+    cause: boom,
+    message: '[test-failing] opening failed: cannot open',
+  });
+});
+
+it('shares registered backends between copies of core (ESM and CJS)', async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module';
+       const cjs = createRequire(import.meta.url)(${JSON.stringify(join(CORE_DIR, 'dist', 'index.cjs'))});
+       const esm = await import(${JSON.stringify(join(CORE_DIR, 'dist', 'index.js'))});
+       esm.registerBackend(esm.defineBackend({ name: 'x', options: { '~standard': { version: 1, vendor: 't', validate: (v) => ({ value: v }) } }, create: () => null }));
+       console.log((await cjs.loadBackend('x')).name);`,
+    ],
+    { cwd: dir },
+  );
+  expect(stdout.trim()).toBe('x');
+});
+
 describe('backend packages', () => {
   it('loads an ESM-only third-party package by name from the working directory', async () => {
     await writeBackendPackage(dir, '@acme/state-esm', 'esm');
