@@ -1,0 +1,191 @@
+/**
+ * Where values live: bytes copied into 64 KiB chunks (one per value above 4 KiB) rather than
+ * one ArrayBuffer per value. An ArrayBuffer costs ~250 ns to allocate and ~120 bytes of heap;
+ * a copy into a chunk costs ~10 ns, and an overwrite of the same size reuses its place.
+ * Stored bytes are never handed out: reads copy them into fresh arrays.
+ *
+ * Freed places are reclaimed by compaction: a chunk whose live bytes drop below half is
+ * queued, and the sweep moves its live values into the current chunk, a few chunks per tick,
+ * so chunks hold at most about twice the live bytes.
+ */
+
+/** Bytes in one shared chunk. */
+export const CHUNK_BYTES = 64 * 1024;
+/** Larger values get a chunk of their own. */
+export const POOLED_MAX = 4 * 1024;
+/** Most chunks one sweep tick compacts (each moves under 32 KiB). */
+export const MAX_COMPACT_PER_TICK = 8;
+
+/** A region of memory holding values. */
+export class Chunk {
+  /** Bytes of the places still in use. */
+  live = 0;
+  /** Every slot placed here (some since moved or freed: `slot.c !== this`). */
+  slots: Slot[] = [];
+  constructor(
+    readonly buf: ArrayBuffer,
+    readonly u8: Uint8Array,
+    readonly pooled: boolean,
+  ) {}
+}
+
+/** Where one value is: its chunk (null when freed), offset and length. */
+export interface Slot {
+  c: Chunk | null;
+  o: number;
+  n: number;
+}
+
+/** Bytes a value of `n` bytes takes in a chunk (8-byte aligned, as Node's pool). */
+export const placeBytes = (n: number): number => (n + 7) & ~7;
+
+const newChunk = (bytes: number, pooled: boolean): Chunk => {
+  const buf = new ArrayBuffer(bytes);
+  return new Chunk(buf, new Uint8Array(buf), pooled);
+};
+
+/** Output slabs: returned arrays are views on a shared 8 KiB slab, like Node's Buffer pool. */
+const OUT_SLAB_BYTES = 8 * 1024;
+let outSlab = new ArrayBuffer(OUT_SLAB_BYTES);
+let outTop = 0;
+
+/** A fresh array of `n` bytes, from the output slab when small. */
+export function freshBytes(n: number): Uint8Array {
+  if (n > OUT_SLAB_BYTES >>> 1) return new Uint8Array(n);
+  if (outTop + n > OUT_SLAB_BYTES) {
+    outSlab = new ArrayBuffer(OUT_SLAB_BYTES);
+    outTop = 0;
+  }
+  const at = outTop;
+  outTop = placeBytes(at + n);
+  return new Uint8Array(outSlab, at, n);
+}
+
+/** The chunks of one store. */
+export class Arena {
+  private cur: Chunk = newChunk(CHUNK_BYTES, true);
+  private top = 0;
+  private readonly sparse = new Set<Chunk>();
+
+  /** Copies `src` into `slot`, in place when the size allows. */
+  put(slot: Slot, src: Uint8Array): void {
+    const n = src.byteLength;
+    const c = slot.c;
+    if (c !== null && (c.pooled ? placeBytes(n) === placeBytes(slot.n) : n === slot.n)) {
+      c.u8.set(src, slot.o);
+      slot.n = n;
+      return;
+    }
+    if (c !== null) this.free(slot);
+    this.place(slot, n);
+    slot.c!.u8.set(src, slot.o);
+  }
+
+  /** A fresh copy of the bytes in `slot`. */
+  read(slot: Slot): Uint8Array {
+    const n = slot.n;
+    const out = freshBytes(n);
+    out.set(new Uint8Array(slot.c!.buf, slot.o, n));
+    return out;
+  }
+
+  /**
+   * Fresh copies of many slots at once, in one new buffer (or the output slab when small),
+   * replacing each slot of `slots` in place with its copy.
+   */
+  readMany(slots: (Slot | Uint8Array | undefined)[], total: number): (Uint8Array | undefined)[] {
+    let buf: ArrayBuffer;
+    let at: number;
+    if (total > OUT_SLAB_BYTES >>> 1) {
+      buf = new ArrayBuffer(total);
+      at = 0;
+    } else {
+      if (outTop + total > OUT_SLAB_BYTES) {
+        outSlab = new ArrayBuffer(OUT_SLAB_BYTES);
+        outTop = 0;
+      }
+      buf = outSlab;
+      at = outTop;
+      outTop += total;
+    }
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i] as Slot | undefined;
+      if (slot === undefined) continue;
+      const n = slot.n;
+      const out = new Uint8Array(buf, at, n);
+      out.set(new Uint8Array(slot.c!.buf, slot.o, n));
+      slots[i] = out;
+      at += placeBytes(n);
+    }
+    return slots as (Uint8Array | undefined)[];
+  }
+
+  /** A view of the bytes in `slot`, valid until the next write; never hand it out. */
+  view(slot: Slot): Uint8Array {
+    return new Uint8Array(slot.c!.buf, slot.o, slot.n);
+  }
+
+  /** Gives back the place of `slot`. */
+  free(slot: Slot): void {
+    const c = slot.c;
+    if (c === null) return;
+    slot.c = null;
+    if (!c.pooled) return;
+    c.live -= placeBytes(slot.n);
+    if (c === this.cur) return;
+    if (c.live === 0) this.sparse.delete(c);
+    else if (c.live < CHUNK_BYTES >>> 1) this.sparse.add(c);
+  }
+
+  /** Whether some chunk waits for compaction. */
+  get fragmented(): boolean {
+    return this.sparse.size > 0;
+  }
+
+  /** Moves the live values of up to {@link MAX_COMPACT_PER_TICK} sparse chunks. */
+  compact(): void {
+    let budget = MAX_COMPACT_PER_TICK;
+    for (const c of this.sparse) {
+      if (budget-- === 0) return;
+      this.sparse.delete(c);
+      for (const slot of c.slots) {
+        if (slot.c !== c) continue;
+        const from = new Uint8Array(c.buf, slot.o, slot.n);
+        this.place(slot, slot.n);
+        slot.c!.u8.set(from, slot.o);
+      }
+      c.slots = [];
+      c.live = 0;
+    }
+  }
+
+  /** Drops every value. */
+  reset(): void {
+    this.sparse.clear();
+    this.cur = newChunk(CHUNK_BYTES, true);
+    this.top = 0;
+  }
+
+  private place(slot: Slot, n: number): void {
+    if (n > POOLED_MAX) {
+      slot.c = newChunk(n, false);
+      slot.o = 0;
+      slot.n = n;
+      return;
+    }
+    const size = placeBytes(n);
+    if (this.top + size > CHUNK_BYTES) {
+      const full = this.cur;
+      this.cur = newChunk(CHUNK_BYTES, true);
+      this.top = 0;
+      if (full.live < CHUNK_BYTES >>> 1 && full.live > 0) this.sparse.add(full);
+    }
+    const c = this.cur;
+    slot.c = c;
+    slot.o = this.top;
+    slot.n = n;
+    this.top += size;
+    c.live += size;
+    c.slots.push(slot);
+  }
+}

@@ -1,0 +1,363 @@
+import {
+  addCounter,
+  assertDelta,
+  assertKey,
+  assertKeys,
+  assertTtl,
+  assertValue,
+  decodeCounter,
+  type Entry,
+  encodeCounter,
+  equalBytes,
+  isValidKey,
+  isValidTtl,
+  isValidValue,
+  type PrefixOptions,
+  resolveNamespace,
+  resolvePrefix,
+  resolveTtl,
+  type SetOptions,
+  StateError,
+  type StateManager,
+  validateEntries,
+} from '@pforge/state-core';
+import { type Arena, placeBytes } from './arena.js';
+import {
+  DEFAULT_SWEEP_INTERVAL_MS,
+  type KeyCursor,
+  NEVER,
+  type Rec,
+  type Space,
+  StoreCore,
+} from './memory-store.js';
+import { type MemoryStateOptions, parseStateOptions, SOURCE } from './options.js';
+import { coreOf } from './store.js';
+
+// Shared settled promises: the hot paths return these instead of allocating one per call.
+const NOTHING: Promise<undefined> = Promise.resolve(undefined);
+const DONE: Promise<void> = Promise.resolve();
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+
+/** The quick, allocation-free check of a `setMany` batch. */
+const isValidBatch = (entries: unknown): entries is readonly Entry[] => {
+  if (!Array.isArray(entries)) return false;
+  for (let i = 0; i < entries.length; i++) {
+    const e: unknown = entries[i];
+    if (typeof e !== 'object' || e === null) return false;
+    const { key, value, ttl } = e as Entry;
+    if (!isValidKey(key) || !isValidValue(value)) return false;
+    if (ttl !== undefined && !isValidTtl(ttl)) return false;
+  }
+  return true;
+};
+
+const expiryOf = (options: SetOptions | undefined, key: string, now: number): number => {
+  if (options === undefined) return NEVER;
+  const ttl = resolveTtl(options, key, SOURCE);
+  return ttl === undefined ? NEVER : now + ttl;
+};
+
+/**
+ * The in-process {@link StateManager}. Every method validates, then works on a `Map` directly;
+ * every failure comes back as a rejected promise (the bodies catch and never throw).
+ */
+class MemoryState implements StateManager {
+  private closed = false;
+  private readonly space: Space;
+  private readonly map: Map<string, Rec>;
+  private readonly arena: Arena;
+
+  constructor(
+    private readonly core: StoreCore,
+    private readonly owned: boolean,
+    namespace: string,
+    maxEntries: number,
+  ) {
+    const space = core.space(namespace);
+    if (space.managers > 0 && space.maxEntries !== maxEntries) {
+      throw new StateError(
+        'ERR_STATE_CONFIG',
+        `[${SOURCE}] \`maxEntries\` of namespace ${JSON.stringify(namespace)} is ${space.maxEntries || 'unset'} in a manager already open on this store (got ${maxEntries || 'unset'})`,
+      );
+    }
+    space.maxEntries = maxEntries;
+    space.evict();
+    space.managers++;
+    core.attach();
+    this.space = space;
+    this.map = space.map;
+    this.arena = core.arena;
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      if (this.closed) return this.rejectClosed('get');
+      assertKey(key, SOURCE);
+      const rec = this.map.get(key);
+      if (rec === undefined) return NOTHING;
+      if (rec.e !== NEVER && rec.e <= Date.now()) {
+        this.core.drop(rec);
+        return NOTHING;
+      }
+      if (this.space.maxEntries !== 0) this.space.touch(rec);
+      return Promise.resolve(this.arena.read(rec));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
+    try {
+      if (this.closed) return this.rejectClosed('set');
+      assertKey(key, SOURCE);
+      assertValue(value, key, SOURCE);
+      const e = options === undefined ? NEVER : expiryOf(options, key, Date.now());
+      this.space.write(key, value, e);
+      return DONE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  delete(key: string): Promise<boolean> {
+    try {
+      if (this.closed) return this.rejectClosed('delete');
+      assertKey(key, SOURCE);
+      const rec = this.map.get(key);
+      if (rec === undefined) return FALSE;
+      this.core.drop(rec);
+      return rec.e === NEVER || rec.e > Date.now() ? TRUE : FALSE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  exists(key: string): Promise<boolean> {
+    try {
+      if (this.closed) return this.rejectClosed('exists');
+      assertKey(key, SOURCE);
+      return this.space.read(key) === undefined ? FALSE : TRUE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    try {
+      if (this.closed) return this.rejectClosed('getMany');
+      assertKeys(keys, SOURCE);
+      const { map, space } = this;
+      const lru = space.maxEntries !== 0;
+      const found: (Rec | undefined)[] = [];
+      let total = 0;
+      const now = Date.now();
+      for (let i = 0; i < keys.length; i++) {
+        const rec = map.get(keys[i]!);
+        if (rec !== undefined && rec.e !== NEVER && rec.e <= now) {
+          this.core.drop(rec);
+          found.push(undefined);
+        } else if (rec === undefined) {
+          found.push(undefined);
+        } else {
+          if (lru) space.touch(rec);
+          found.push(rec);
+          total += placeBytes(rec.n);
+        }
+      }
+      return Promise.resolve(this.arena.readMany(found, total));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  setMany(entries: readonly Entry[]): Promise<void> {
+    try {
+      if (this.closed) return this.rejectClosed('setMany');
+      // Everything is validated before the first write (core's validateEntries names the bad
+      // entry when the quick check fails); JS then runs the writes without a break, so no
+      // reader ever sees the batch half-done.
+      if (!isValidBatch(entries)) validateEntries(entries, SOURCE);
+      const now = Date.now();
+      const space = this.space;
+      for (let i = 0; i < entries.length; i++) {
+        const { key, value, ttl } = entries[i]!;
+        space.write(key, value, ttl === undefined ? NEVER : now + ttl);
+      }
+      return DONE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  deleteMany(keys: readonly string[]): Promise<number> {
+    try {
+      if (this.closed) return this.rejectClosed('deleteMany');
+      assertKeys(keys, SOURCE);
+      const now = Date.now();
+      let n = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const rec = this.map.get(keys[i]!);
+        if (rec === undefined) continue;
+        this.core.drop(rec);
+        if (rec.e > now) n++;
+      }
+      return Promise.resolve(n);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  increment(key: string, delta = 1, options?: SetOptions): Promise<number> {
+    try {
+      if (this.closed) return this.rejectClosed('increment');
+      assertKey(key, SOURCE);
+      assertDelta(delta, key, SOURCE);
+      const now = Date.now();
+      const e = expiryOf(options, key, now);
+      const rec = this.space.read(key);
+      const current = rec === undefined ? undefined : this.arena.view(rec);
+      const next = addCounter(decodeCounter(current, key, SOURCE), delta, key, SOURCE);
+      const bytes = encodeCounter(next);
+      if (rec === undefined) this.space.insert(key, bytes, e);
+      else this.space.write(key, bytes, rec.e); // an existing counter keeps its expiry
+      return Promise.resolve(next);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  compareAndSwap(
+    key: string,
+    expected: Uint8Array | undefined,
+    next: Uint8Array | undefined,
+    options?: SetOptions,
+  ): Promise<boolean> {
+    try {
+      if (this.closed) return this.rejectClosed('compareAndSwap');
+      assertKey(key, SOURCE);
+      if (expected !== undefined) assertValue(expected, key, SOURCE);
+      if (next !== undefined) assertValue(next, key, SOURCE);
+      const e = expiryOf(options, key, Date.now());
+      const rec = this.space.read(key);
+      const same =
+        expected === undefined
+          ? rec === undefined
+          : rec !== undefined && equalBytes(this.arena.view(rec), expected);
+      if (!same) return FALSE;
+      if (next !== undefined) this.space.write(key, next, e);
+      else if (rec !== undefined) this.core.drop(rec);
+      return TRUE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  ttl(key: string): Promise<number | null | undefined> {
+    try {
+      if (this.closed) return this.rejectClosed('ttl');
+      assertKey(key, SOURCE);
+      const rec = this.space.read(key);
+      if (rec === undefined) return NOTHING;
+      return Promise.resolve(rec.e === NEVER ? null : Math.max(1, rec.e - Date.now()));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  expire(key: string, ttl: number | null): Promise<boolean> {
+    try {
+      if (this.closed) return this.rejectClosed('expire');
+      assertKey(key, SOURCE);
+      if (ttl !== null) assertTtl(ttl, key, SOURCE);
+      const rec = this.space.read(key);
+      if (rec === undefined) return FALSE;
+      this.core.expireAt(rec, ttl === null ? NEVER : Date.now() + ttl);
+      return TRUE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  keys(options?: PrefixOptions): AsyncIterable<string> {
+    return this.scan(options);
+  }
+
+  clear(options?: PrefixOptions): Promise<number> {
+    try {
+      if (this.closed) return this.rejectClosed('clear');
+      const prefix = resolvePrefix(options, SOURCE);
+      const now = Date.now();
+      let n = 0;
+      for (const rec of this.map.values()) {
+        if (prefix !== '' && !rec.k.startsWith(prefix)) continue;
+        this.core.drop(rec);
+        if (rec.e > now) n++;
+      }
+      return Promise.resolve(n);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return DONE;
+    this.closed = true;
+    this.space.managers--;
+    this.core.detach();
+    if (this.owned) this.core.destroy();
+    return DONE;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Lazily yields live keys; a key moved or recreated behind the cursor is not seen twice. */
+  private async *scan(options: PrefixOptions | undefined): AsyncGenerator<string> {
+    if (this.closed) throw this.closedError('keys');
+    const prefix = resolvePrefix(options, SOURCE);
+    const space = this.space;
+    const cursor: KeyCursor = { start: this.core.seq, at: 0, skip: new Set() };
+    space.cursors ??= new Set();
+    space.cursors.add(cursor);
+    try {
+      for (const rec of space.map.values()) {
+        if (this.closed) throw this.closedError('keys');
+        cursor.at = rec.q;
+        if (rec.q > cursor.start && cursor.skip.has(rec.k)) continue;
+        if (prefix !== '' && !rec.k.startsWith(prefix)) continue;
+        if (rec.e !== NEVER && rec.e <= Date.now()) continue;
+        yield rec.k;
+      }
+    } finally {
+      space.cursors.delete(cursor);
+      if (space.cursors.size === 0) space.cursors = undefined;
+    }
+  }
+
+  private closedError(op: string): StateError {
+    return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
+  }
+
+  private rejectClosed<T>(op: string): Promise<T> {
+    return Promise.reject(this.closedError(op));
+  }
+}
+
+/**
+ * Opens an in-process {@link StateManager}: values copied in and out, exact TTLs, an optional
+ * LRU bound, and a bounded background sweep of expired keys. Throws `ERR_STATE_CONFIG` for
+ * bad options.
+ * @example
+ * const state = createMemoryState({ namespace: 'my-server', maxEntries: 10_000 });
+ * await state.set('greeting', new TextEncoder().encode('hi'), { ttl: 60_000 });
+ * await state.close();
+ */
+export function createMemoryState(options?: MemoryStateOptions): StateManager {
+  const o = parseStateOptions(options);
+  const namespace = resolveNamespace(o.namespace, SOURCE);
+  const shared = coreOf(o.store);
+  const core = shared ?? new StoreCore(o.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+  return new MemoryState(core, shared === undefined, namespace, o.maxEntries ?? 0);
+}
