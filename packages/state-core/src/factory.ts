@@ -27,9 +27,9 @@ const SLED_ONLY_OPTIONS = [
 // Shared through globalThis so the ESM and the CJS copy of core, when both are loaded, see
 // the same registered backends.
 const REGISTRY_KEY = Symbol.for('@pforge/state-core/backends');
-const registry: Map<string, BackendDefinition> = ((globalThis as Record<symbol, unknown>)[
-  REGISTRY_KEY
-] ??= new Map<string, BackendDefinition>()) as Map<string, BackendDefinition>;
+const shared = globalThis as Record<symbol, unknown>;
+shared[REGISTRY_KEY] ??= new Map<string, BackendDefinition>();
+const registry = shared[REGISTRY_KEY] as Map<string, BackendDefinition>;
 
 /** Options of {@link createStateManager} and {@link loadBackend}. */
 export interface CreateStateManagerOptions {
