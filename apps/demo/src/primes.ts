@@ -1,3 +1,5 @@
+import { Worker } from 'node:worker_threads';
+
 /**
  * The `n`th prime (1-based: the 1st is 2), by a sieve of Eratosthenes over an upper bound
  * from Rosser's theorem. Deliberately plain: it is the "expensive local computation" the demo
@@ -17,4 +19,19 @@ export function nthPrime(n: number): number {
     for (let j = i * i; j <= limit; j += i) composite[j] = 1;
   }
   throw new Error(`no ${n}th prime below ${limit}`); // unreachable: the bound holds for n >= 6
+}
+
+/**
+ * {@link nthPrime} in a worker thread (`dist/prime-worker.js`), resolving its answer; the
+ * worker exits when done. Rejects when the worker fails.
+ */
+export function nthPrimeInWorker(n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./prime-worker.js', import.meta.url), { workerData: n });
+    worker.once('message', (prime: number) => resolve(prime));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the prime worker exited with code ${code}`));
+    });
+  });
 }

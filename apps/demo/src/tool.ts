@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { isStateError } from '@pforge/state-core';
 import type * as z from 'zod';
 import type { DemoContext } from './context.js';
@@ -23,6 +23,8 @@ export interface DemoTool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   /** Validated by the SDK before `run`; bad input is a tool error naming the field. */
   input: I;
   output: O;
+  /** Hints for clients (every demo tool is closed-world: it touches only the state). */
+  annotations?: ToolAnnotations;
   run(args: z.infer<z.ZodObject<I>>, ctx: DemoContext): Promise<ToolAnswer<O>>;
 }
 
@@ -67,6 +69,7 @@ export function registerDemoTool<I extends z.ZodRawShape, O extends z.ZodRawShap
       description: tool.description,
       inputSchema: tool.input,
       outputSchema: tool.output,
+      annotations: { openWorldHint: false, ...tool.annotations },
     },
     // The SDK infers the same argument type from `inputSchema`; its generic signature cannot be
     // matched from a generic caller, hence the cast.

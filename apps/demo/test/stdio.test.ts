@@ -41,7 +41,12 @@ describe('over stdio with an LMDB config', () => {
     const { client } = await connect(lmdbConfig());
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
-    for (const t of tools) expect(t.inputSchema.type).toBe('object');
+    for (const t of tools) {
+      expect(t.inputSchema.type).toBe('object');
+      expect(t.outputSchema?.type).toBe('object');
+      expect(t.description).toBeTruthy();
+    }
+    expect(tools.find((t) => t.name === 'state_stats')?.annotations?.readOnlyHint).toBe(true);
 
     expect((await callTool(client, 'counter', { action: 'increment', name: 'c' })).data.value).toBe(
       1,
@@ -110,6 +115,21 @@ describe('over stdio with an LMDB config', () => {
       (await callTool(second.client, 'counter', { action: 'increment', name: 'runs' })).data.value,
     ).toBe(6);
     expect(existsSync(join(dir, 'state'))).toBe(true); // beside the config, not in the cwd
+  });
+
+  it('keeps answering other calls while a long computation runs', async () => {
+    const { client } = await connect(lmdbConfig());
+    const order: string[] = [];
+    const slow = callTool(client, 'nth_prime', { n: 2_000_000 }).then((r) => {
+      order.push('prime');
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the sieve has started
+    const quick = await callTool(client, 'counter', { action: 'increment' });
+    order.push('counter');
+    expect(quick.data.value).toBe(1);
+    expect((await slow).data).toMatchObject({ prime: 32_452_843, from_cache: false });
+    expect(order).toEqual(['counter', 'prime']);
   });
 
   it('answers malformed input with a tool error and keeps serving', async () => {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { nthPrime } from '../primes.js';
+import { nthPrimeInWorker } from '../primes.js';
 import { round } from '../stats.js';
 import { defineTool } from '../tool.js';
 
@@ -13,9 +13,10 @@ export const nthPrimeTool = defineTool({
   name: 'nth_prime',
   title: 'n-th prime (cached)',
   description:
-    `Computes the n-th prime by a sieve (slow for large n, up to ${MAX_N}). The answer is ` +
+    `Computes the n-th prime by a sieve in a worker thread (slow for large n, up to ${MAX_N}). The answer is ` +
     `cached in the state for ${PRIME_CACHE_TTL_MS / 60_000} minutes; the result says whether ` +
     'it came from the cache and how long it took.',
+  annotations: { idempotentHint: true },
   input: { n: z.number().int().min(1).max(MAX_N).describe('which prime: 1 gives 2') },
   output: {
     n: z.number().int(),
@@ -27,7 +28,7 @@ export const nthPrimeTool = defineTool({
     const started = performance.now();
     const { value: prime, fromCache } = await ctx.patterns.primeCache.getOrCompute(
       `prime:${n}`,
-      async () => nthPrime(n),
+      () => nthPrimeInWorker(n),
     );
     const elapsed = round(performance.now() - started);
     if (fromCache) ctx.stats.cache.hits++;

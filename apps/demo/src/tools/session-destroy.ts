@@ -7,6 +7,7 @@ export const sessionDestroyTool = defineTool({
   name: 'session_destroy',
   title: 'Destroy a session',
   description: 'Ends a session now; later reads do not find it.',
+  annotations: { destructiveHint: true, idempotentHint: true },
   input: { session_id: sessionId },
   output: { session_id: z.string(), destroyed: z.boolean() },
   async run({ session_id }, ctx) {

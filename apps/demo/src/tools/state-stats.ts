@@ -12,6 +12,7 @@ export const stateStatsTool = defineTool({
     'Reports the state backend and namespace, the number of keys in the namespace, and ' +
     'figures of this server process: calls per tool, recent call times, cache hits and ' +
     'misses, rate-limit decisions.',
+  annotations: { readOnlyHint: true },
   input: {},
   output: {
     backend: z.string(),
