@@ -6,7 +6,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
+  lastSeen: number;
 }
+
+/** A session unused this long (ms) is closed, so clients that vanish do not pile up. */
+export const SESSION_IDLE_MS = 30 * 60_000;
 
 /**
  * The MCP sessions of one HTTP server: a Streamable HTTP transport and an `McpServer` per
@@ -16,9 +20,12 @@ interface Session {
 export class McpSessions {
   readonly #sessions = new Map<string, Session>();
   readonly #newServer: () => McpServer;
+  readonly #sweeper: NodeJS.Timeout;
 
-  constructor(newServer: () => McpServer) {
+  constructor(newServer: () => McpServer, idleMs = SESSION_IDLE_MS) {
     this.#newServer = newServer;
+    this.#sweeper = setInterval(() => this.#closeIdle(idleMs), Math.min(idleMs, 60_000));
+    this.#sweeper.unref();
   }
 
   /** Routes one request of MCP's endpoint to its session, or starts one on initialize. */
@@ -27,6 +34,7 @@ export class McpSessions {
     if (typeof sessionId === 'string') {
       const session = this.#sessions.get(sessionId);
       if (!session) return reply(res, 404, 'Unknown or expired MCP session; initialize again');
+      session.lastSeen = Date.now();
       return session.transport.handleRequest(req, res);
     }
     if (req.method !== 'POST') return reply(res, 400, 'Start a session with an initialize POST');
@@ -35,7 +43,7 @@ export class McpSessions {
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { transport, server });
+        this.#sessions.set(id, { transport, server, lastSeen: Date.now() });
       },
     });
     transport.onclose = () => {
@@ -48,9 +56,19 @@ export class McpSessions {
 
   /** Closes every session (their open streams end). */
   async closeAll(): Promise<void> {
+    clearInterval(this.#sweeper);
     const open = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.allSettled(open.map((s) => s.server.close()));
+  }
+
+  #closeIdle(idleMs: number): void {
+    const before = Date.now() - idleMs;
+    for (const [id, s] of this.#sessions) {
+      if (s.lastSeen >= before) continue;
+      this.#sessions.delete(id);
+      void s.server.close().catch(() => {});
+    }
   }
 }
 

@@ -19,6 +19,8 @@ export async function serveStdio(server: McpServer, onEnd: () => void): Promise<
   const transport = new StdioServerTransport();
   process.stdin.once('end', onEnd);
   process.stdin.once('close', onEnd);
+  // A client that died leaves a broken pipe: shut down cleanly rather than crash on EPIPE.
+  process.stdout.on('error', onEnd);
   await server.connect(transport);
   return {
     description: 'stdio',
