@@ -1,0 +1,156 @@
+import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { StateError } from '@pforge/state-core';
+import { type DatabaseOptions, open, type RootDatabase } from 'lmdb';
+import type { Durability, ResolvedLmdbOptions } from './options.js';
+import { SOURCE } from './options.js';
+import { type ExpiryKey, expiryKeyEncoder, recordKeyEncoder } from './record.js';
+import { type Sweeper, startSweeper } from './sweeper.js';
+
+/** The part of an lmdb-js database used here, typed for its key type. */
+export interface Store<K> {
+  /** A reused buffer (or, for large values, a view of the map): valid until the next read. */
+  getBinaryFast(key: K): Uint8Array | undefined;
+  put(key: K, value: Buffer): Promise<boolean>;
+  remove(key: K): Promise<boolean>;
+  getRange(options: {
+    start?: K;
+    end?: K;
+    limit?: number;
+  }): Iterable<{ key: K; value: Uint8Array }>;
+  getKeys(options: { start?: K; end?: K; limit?: number }): Iterable<K>;
+  transaction<T>(body: () => T): Promise<T>;
+  resetReadTxn(): void;
+  getStats(): { entryCount: number };
+}
+
+/** One open LMDB directory, shared by every manager of this process that opens it. */
+export interface Environment {
+  /** The real path of the directory (the registry key). */
+  readonly path: string;
+  readonly durability: Durability;
+  readonly root: RootDatabase;
+  /** Records: full key (namespace prefix + key) to header + value. */
+  readonly records: Store<string>;
+  /** Expiry index: (expiresAt, full key) to nothing. */
+  readonly expiry: Store<ExpiryKey>;
+  /** The longest key LMDB takes here, in bytes. */
+  readonly maxKeyBytes: number;
+  /**
+   * Makes the next read see every commit acknowledged before this event-loop turn, in any
+   * process: renews the read snapshot once per turn (lmdb-js alone may keep one for ~1 ms).
+   */
+  fresh(): void;
+  refs: number;
+  sweeper: Sweeper | undefined;
+}
+
+const REGISTRY_KEY = Symbol.for('@pforge/state-lmdb/environments');
+// On globalThis so the ESM and the CJS build share it: LMDB must not open a path twice.
+const globalSlots = globalThis as Record<symbol, Map<string, Environment> | undefined>;
+const registry: Map<string, Environment> = globalSlots[REGISTRY_KEY] ?? new Map();
+globalSlots[REGISTRY_KEY] = registry;
+
+/** Opens (or joins) the environment at `options.path`. Throws `ERR_STATE_CONFIG`/`ERR_STATE_BACKEND`. */
+export function acquireEnvironment(options: ResolvedLmdbOptions): Environment {
+  const path = prepareDirectory(options.path);
+  const existing = registry.get(path);
+  if (existing) {
+    if (existing.durability !== options.durability) {
+      throw new StateError(
+        'ERR_STATE_CONFIG',
+        `[${SOURCE}] \`durability\` is "${options.durability}" but ${JSON.stringify(path)} is already open in this process with "${existing.durability}"; use one level per directory`,
+      );
+    }
+    existing.refs++;
+    return existing;
+  }
+  const env = openEnvironment(path, options);
+  registry.set(path, env);
+  if (options.sweepIntervalMs > 0) {
+    env.sweeper = startSweeper(env, options.sweepIntervalMs, options.sweepBatchSize);
+  }
+  return env;
+}
+
+/** Drops one user of `env`; the last one stops the sweep and closes the directory. */
+export async function releaseEnvironment(env: Environment): Promise<void> {
+  if (--env.refs > 0) return;
+  registry.delete(env.path);
+  await env.sweeper?.stop();
+  await env.root.committed;
+  await env.root.close();
+}
+
+function prepareDirectory(given: string): string {
+  const abs = resolve(given);
+  try {
+    mkdirSync(abs, { recursive: true });
+    if (!statSync(abs).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(abs, constants.R_OK | constants.W_OK);
+    return realpathSync(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'is not readable and writable by this process'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'is not a directory'
+          : `cannot be created (${(err as Error).message})`;
+    throw new StateError('ERR_STATE_CONFIG', `[${SOURCE}] \`path\` ${JSON.stringify(abs)} ${why}`, {
+      cause: err,
+    });
+  }
+}
+
+function openEnvironment(path: string, options: ResolvedLmdbOptions): Environment {
+  let root: RootDatabase | undefined;
+  try {
+    root = open({
+      path,
+      maxDbs: 4,
+      mapSize: options.mapSize,
+      noSync: options.durability === 'none',
+      overlappingSync: options.durability === 'overlapped',
+    });
+    // lmdb-js takes `keyEncoder` (its README "Custom Key Encoding") but does not type it.
+    const records = root.openDB({
+      name: 'pforge.records',
+      encoding: 'binary',
+      keyEncoder: recordKeyEncoder,
+    } as DatabaseOptions & { name: string }) as unknown as Store<string>;
+    const expiry = root.openDB({
+      name: 'pforge.expiry',
+      encoding: 'binary',
+      keyEncoder: expiryKeyEncoder,
+    } as DatabaseOptions & { name: string }) as unknown as Store<ExpiryKey>;
+    let freshThisTurn = false;
+    const endTurn = () => {
+      freshThisTurn = false;
+    };
+    return {
+      path,
+      durability: options.durability,
+      root,
+      records,
+      expiry,
+      maxKeyBytes: (root as RootDatabase & { maxKeySize?: number }).maxKeySize ?? 1978,
+      fresh() {
+        if (freshThisTurn) return;
+        records.resetReadTxn();
+        freshThisTurn = true;
+        setImmediate(endTurn);
+      },
+      refs: 1,
+      sweeper: undefined,
+    };
+  } catch (err) {
+    void root?.close().catch(() => undefined);
+    throw new StateError(
+      'ERR_STATE_BACKEND',
+      `[${SOURCE}] cannot open the LMDB store at \`path\` ${JSON.stringify(path)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import type { Environment } from './environment.js';
+import { SOURCE } from './options.js';
+import { type ExpiryKey, isLive, recordExpiresAt } from './record.js';
+
+/** The background sweep of one environment. */
+export interface Sweeper {
+  /** Stops the timer and waits for a sweep in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Processes up to `limit` due expiry-index entries (bucket at or before `now`), reading only
+ * the due part of the index (live keys are never scanned), and removes their records when
+ * expired. Runs in one write transaction, so any number of processes may sweep the same
+ * directory: each record is checked inside the transaction, and one re-written since is kept.
+ * Resolves how many index entries were processed (`limit` means there may be more).
+ */
+export async function sweepExpired(
+  env: Environment,
+  limit: number,
+  now = Date.now(),
+): Promise<number> {
+  const range = { start: { expiresAt: 0, key: '' }, end: { expiresAt: now + 1, key: '' } };
+  env.fresh();
+  // Nothing due in the current snapshot: no write transaction at all.
+  if (Array.from(env.expiry.getKeys({ ...range, limit: 1 })).length === 0) return 0;
+  return sweepDue(env, range, limit, now);
+}
+
+function sweepDue(
+  env: Environment,
+  range: { start: ExpiryKey; end: ExpiryKey },
+  limit: number,
+  now: number,
+): Promise<number> {
+  return env.records.transaction(() => {
+    const due = Array.from(env.expiry.getKeys({ ...range, limit }));
+    for (const entry of due) {
+      const record = env.records.getBinaryFast(entry.key);
+      // Due entries may be stale (the key was re-written since): remove only what is expired.
+      if (record !== undefined && !isLive(recordExpiresAt(record), now)) {
+        env.records.remove(entry.key);
+      }
+      env.expiry.remove(entry);
+    }
+    return due.length;
+  });
+}
+
+/**
+ * Sweeps every `intervalMs` (timer unref'd: it never keeps the process alive), at most
+ * `limit` keys per transaction; after a full batch the next one starts at once so a backlog
+ * drains in bounded steps while other work goes on between them.
+ */
+export function startSweeper(env: Environment, intervalMs: number, limit: number): Sweeper {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  let warned = false;
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  };
+  const tick = () => {
+    running = sweepExpired(env, limit).then(
+      (n) => schedule(n >= limit ? 0 : intervalMs),
+      (err: unknown) => {
+        if (!warned && !stopped) {
+          warned = true;
+          process.emitWarning(
+            `[${SOURCE}] background sweep of ${JSON.stringify(env.path)} failed (retrying every ${intervalMs} ms): ${(err as Error)?.message}`,
+            { code: 'PFORGE_STATE_SWEEP' },
+          );
+        }
+        schedule(intervalMs);
+      },
+    );
+  };
+  schedule(intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

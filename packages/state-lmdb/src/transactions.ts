@@ -1,0 +1,182 @@
+/**
+ * Read-modify-write operations. Each body runs inside one LMDB write transaction (lmdb-js
+ * `transaction`), which holds LMDB's cross-process write lock: reads inside see the latest
+ * commit of every process, and the body's writes commit together or not at all. Bodies
+ * validate and throw before their first write, so a rejected call writes nothing.
+ */
+import { addCounter, decodeCounter, encodeCounter, equalBytes } from '@pforge/state-core';
+import type { Environment } from './environment.js';
+import { SOURCE } from './options.js';
+import {
+  type ExpiryPlan,
+  encodeRecord,
+  isLive,
+  planExpiry,
+  recordBucket,
+  recordExpiresAt,
+  setHeader,
+  viewValue,
+} from './record.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/** What a write transaction reads at a key: the live value (a view) and the stored header. */
+interface Current {
+  /** The live value, or `undefined` when absent or expired. */
+  value: Uint8Array | undefined;
+  expiresAt: number;
+  bucket: number;
+}
+
+function read(env: Environment, full: string, now: number): Current {
+  const record = env.records.getBinaryFast(full);
+  if (record === undefined) return { value: undefined, expiresAt: 0, bucket: 0 };
+  const expiresAt = recordExpiresAt(record);
+  const value = isLive(expiresAt, now) ? viewValue(record, record.length) : undefined;
+  return { value, expiresAt, bucket: recordBucket(record) };
+}
+
+/**
+ * Writes a record, and its expiry-index entry first when the plan needs a new one. Index
+ * entries are removed only by the sweep once due (a stale one is harmless: the sweep checks
+ * the record), so a write never touches older index entries.
+ */
+export function putRecord(
+  env: Environment,
+  full: string,
+  value: Uint8Array,
+  plan: ExpiryPlan,
+): Promise<boolean> {
+  if (plan.index) env.expiry.put({ expiresAt: plan.bucket, key: full }, EMPTY);
+  return env.records.put(full, encodeRecord(value, plan.expiresAt, plan.bucket));
+}
+
+/** Runs `body` in the next write transaction; resolves its result after the commit. */
+export function inTransaction<T>(env: Environment, body: () => T): Promise<T> {
+  return env.records.transaction(body) as Promise<T>;
+}
+
+/** `increment`: `ttlMs` applies only when the key is created. */
+export function increment(
+  env: Environment,
+  full: string,
+  key: string,
+  delta: number,
+  ttlMs: number | undefined,
+): Promise<number> {
+  return inTransaction(env, () => {
+    const now = Date.now();
+    const cur = read(env, full, now);
+    const n = addCounter(decodeCounter(cur.value, key, SOURCE), delta, key, SOURCE);
+    const plan =
+      cur.value === undefined
+        ? planExpiry(ttlMs, now, cur.bucket)
+        : { expiresAt: cur.expiresAt, bucket: cur.bucket, index: false };
+    putRecord(env, full, encodeCounter(n), plan);
+    return n;
+  });
+}
+
+/** `compareAndSwap`: `next` undefined deletes. */
+export function compareAndSwap(
+  env: Environment,
+  full: string,
+  expected: Uint8Array | undefined,
+  next: Uint8Array | undefined,
+  ttlMs: number | undefined,
+): Promise<boolean> {
+  return inTransaction(env, () => {
+    const now = Date.now();
+    const cur = read(env, full, now);
+    const matches =
+      expected === undefined
+        ? cur.value === undefined
+        : cur.value !== undefined && equalBytes(cur.value, expected);
+    if (!matches) return false;
+    if (next !== undefined) putRecord(env, full, next, planExpiry(ttlMs, now, cur.bucket));
+    else if (cur.value !== undefined || cur.expiresAt !== 0) env.records.remove(full);
+    return true;
+  });
+}
+
+/** `delete`: true when a live record was removed (an expired one is removed too). */
+export function remove(env: Environment, full: string): Promise<boolean> {
+  return inTransaction(env, () => {
+    const record = env.records.getBinaryFast(full);
+    if (record === undefined) return false;
+    const live = isLive(recordExpiresAt(record), Date.now());
+    env.records.remove(full);
+    return live;
+  });
+}
+
+/** `expire`: sets (`ttlMs`) or clears (`undefined`) the expiry of a live key. */
+export function expire(
+  env: Environment,
+  full: string,
+  ttlMs: number | undefined,
+): Promise<boolean> {
+  return inTransaction(env, () => {
+    const now = Date.now();
+    const cur = read(env, full, now);
+    if (cur.value === undefined) return false;
+    putRecord(env, full, cur.value.slice(), planExpiry(ttlMs, now, cur.bucket));
+    return true;
+  });
+}
+
+/** `setMany`: every entry in one transaction; records come encoded, their headers are set here. */
+export function setMany(
+  env: Environment,
+  batch: readonly (readonly [full: string, record: Buffer, ttlMs: number | undefined])[],
+): Promise<void> {
+  return inTransaction(env, () => {
+    const now = Date.now();
+    for (const [full, record, ttlMs] of batch) {
+      if (ttlMs !== undefined) {
+        const old = env.records.getBinaryFast(full);
+        const plan = planExpiry(ttlMs, now, old === undefined ? 0 : recordBucket(old));
+        setHeader(record, plan.expiresAt, plan.bucket);
+        if (plan.index) env.expiry.put({ expiresAt: plan.bucket, key: full }, EMPTY);
+      }
+      env.records.put(full, record);
+    }
+  });
+}
+
+/** `deleteMany`: every key in one transaction; resolves how many live keys were removed. */
+export function deleteMany(env: Environment, fullKeys: ReadonlySet<string>): Promise<number> {
+  return inTransaction(env, () => {
+    const now = Date.now();
+    let n = 0;
+    for (const full of fullKeys) {
+      const record = env.records.getBinaryFast(full);
+      if (record === undefined) continue;
+      if (isLive(recordExpiresAt(record), now)) n++;
+      env.records.remove(full);
+    }
+    return n;
+  });
+}
+
+/** One step of `clear`: removes up to `limit` records under `prefix`; `more` when it hit the limit. */
+export function clearStep(
+  env: Environment,
+  prefix: string,
+  limit: number,
+): Promise<{ removed: number; more: boolean }> {
+  return inTransaction(env, () => {
+    const now = Date.now();
+    const doomed: [string, boolean][] = [];
+    for (const { key, value } of env.records.getRange({ start: prefix, limit })) {
+      if (!key.startsWith(prefix)) break;
+      doomed.push([key, isLive(recordExpiresAt(value), now)]);
+    }
+    let removed = 0;
+    for (const [full, live] of doomed) {
+      if (live) removed++;
+      env.records.remove(full);
+    }
+    return { removed, more: doomed.length === limit };
+  });
+}
