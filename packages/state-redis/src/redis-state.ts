@@ -21,6 +21,28 @@ import { COMPARE_AND_SWAP, INCREMENT, PERSIST, runScript } from './scripts.js';
 
 const SOURCE = '@pforge/state-redis';
 
+/** A plain Uint8Array copy of a reply (set() is much faster than the copying constructor). */
+export function copyOut(buf: Uint8Array): Uint8Array {
+  const out = new Uint8Array(buf.byteLength);
+  out.set(buf);
+  return out;
+}
+
+/** Runs `f`, turning a synchronous throw (bad input) into a rejected promise. */
+function guard<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return f();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+const toBytes = (buf: Buffer | null): Uint8Array | undefined =>
+  buf === null ? undefined : copyOut(buf);
+const toVoid = (): void => undefined;
+const positive = (n: number): boolean => n > 0;
+/** A Buffer over the same memory as `v` (no copy). */
+const view = (v: Uint8Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
 /** A fresh Buffer holding a copy of `v`, so later changes to `v` never reach Redis. */
 const bytes = (v: Uint8Array): Buffer => Buffer.from(v);
 
@@ -41,28 +63,35 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
   let closing: Promise<void> | undefined;
 
   const manager: StateManager = {
-    async get(key) {
-      assertKey(key, SOURCE);
-      const buf = await r.run('get', key, (c) => c.getBuffer(ns + key));
-      return buf === null ? undefined : new Uint8Array(buf);
-    },
-    async set(key, value, opts?: SetOptions) {
-      assertKey(key, SOURCE);
-      assertValue(value, key, SOURCE);
-      const ttl = resolveTtl(opts, key, SOURCE);
-      const v = bytes(value);
-      await r.run('set', key, (c) =>
-        ttl === undefined ? c.set(ns + key, v) : c.set(ns + key, v, 'PX', ttl),
-      );
-    },
-    async delete(key) {
-      assertKey(key, SOURCE);
-      return (await r.run('delete', key, (c) => c.del(ns + key))) > 0;
-    },
-    async exists(key) {
-      assertKey(key, SOURCE);
-      return (await r.run('exists', key, (c) => c.exists(ns + key))) > 0;
-    },
+    get: (key) =>
+      guard(() => {
+        assertKey(key, SOURCE);
+        return r.run('get', key, (c) => c.getBuffer(ns + key)).then(toBytes);
+      }),
+    set: (key, value, opts?: SetOptions) =>
+      guard(() => {
+        assertKey(key, SOURCE);
+        assertValue(value, key, SOURCE);
+        const ttl = resolveTtl(opts, key, SOURCE);
+        // Sent at once on a ready connection (ioredis serialises the bytes synchronously), so
+        // a view is safe; a call that must wait for a connection keeps a copy instead.
+        const v = r.readyNow() ? view(value) : Buffer.from(value);
+        return r
+          .run('set', key, (c) =>
+            ttl === undefined ? c.set(ns + key, v) : c.set(ns + key, v, 'PX', ttl),
+          )
+          .then(toVoid);
+      }),
+    delete: (key) =>
+      guard(() => {
+        assertKey(key, SOURCE);
+        return r.run('delete', key, (c) => c.del(ns + key)).then(positive);
+      }),
+    exists: (key) =>
+      guard(() => {
+        assertKey(key, SOURCE);
+        return r.run('exists', key, (c) => c.exists(ns + key)).then(positive);
+      }),
     async getMany(keys) {
       assertKeys(keys, SOURCE);
       r.assertOpen('getMany');

@@ -37,24 +37,51 @@ export class Runner {
     return this.pool.isCluster;
   }
 
-  /** Throws `ERR_STATE_CLOSED` after close(). */
-  assertOpen(op: string): void {
-    if (this.closed)
-      throw new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
+  /** Whether a command sent now goes straight to a socket (every pooled connection is ready). */
+  readyNow(): boolean {
+    // A cluster may queue a command until a node connection opens: never treat it as sent.
+    if (this.pool.isCluster) return false;
+    for (const s of this.pool.slots) if (!Pool.ready(s)) return false;
+    return true;
   }
 
-  /** Runs `fn` on a ready connection; settles within the command timeout. */
-  async run<T>(op: string, key: string | undefined, fn: (c: Client) => Promise<T>): Promise<T> {
-    this.assertOpen(op);
+  /** Throws `ERR_STATE_CLOSED` after close(). */
+  assertOpen(op: string): void {
+    if (this.closed) throw this.closedError(op);
+  }
+
+  private closedError(op: string): StateError {
+    return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
+  }
+
+  /**
+   * Runs `fn` on a ready connection; settles within the command timeout. The common case (a
+   * ready connection) adds one promise reaction to the command's own promise.
+   */
+  run<T>(op: string, key: string | undefined, fn: (c: Client) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError(op));
     const slot = this.pool.pick();
+    if (!Pool.ready(slot)) return this.runLate(op, key, fn, slot);
     try {
-      if (Pool.ready(slot)) return await this.send(slot, fn);
-      const deadline = Date.now() + this.timeoutMs;
+      return this.send(slot, fn, op, key);
+    } catch (err) {
+      return Promise.reject(toStateError(err, op, key, this.secrets));
+    }
+  }
+
+  private async runLate<T>(
+    op: string,
+    key: string | undefined,
+    fn: (c: Client) => Promise<T>,
+    slot: Slot,
+  ): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    try {
       await this.pool.waitReady(slot, op, deadline);
-      return await this.withDeadline(op, this.send(slot, fn), deadline);
     } catch (err) {
       throw toStateError(err, op, key, this.secrets);
     }
+    return this.withDeadline(op, this.send(slot, fn, op, key), deadline);
   }
 
   /** Runs `fn` on one node connection of a cluster (SCAN, UNLINK), with the same error mapping. */
@@ -74,7 +101,12 @@ export class Runner {
     return cluster.nodes('master');
   }
 
-  private send<T>(slot: Slot, fn: (c: Client) => Promise<T>): Promise<T> {
+  private send<T>(
+    slot: Slot,
+    fn: (c: Client) => Promise<T>,
+    op: string,
+    key: string | undefined,
+  ): Promise<T> {
     if (slot.inflight > 0 && !slot.corked && !this.pool.isCluster) {
       const stream = (slot.client as Redis).stream;
       if (stream?.writable) {
@@ -83,15 +115,16 @@ export class Runner {
         process.nextTick(uncork, slot, stream);
       }
     }
+    const p = fn(slot.client);
     slot.inflight++;
-    return fn(slot.client).then(
+    return p.then(
       (v) => {
         slot.inflight--;
         return v;
       },
       (err: unknown) => {
         slot.inflight--;
-        throw err;
+        throw toStateError(err, op, key, this.secrets);
       },
     );
   }
@@ -112,6 +145,10 @@ export class Runner {
         Math.max(0, deadline - Date.now()),
       );
     });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([p, timeout])
+      .catch((err: unknown) => {
+        throw toStateError(err, op, undefined, this.secrets);
+      })
+      .finally(() => clearTimeout(timer));
   }
 }

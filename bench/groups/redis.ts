@@ -1,0 +1,183 @@
+/**
+ * redis group: @pforge/state-redis against raw ioredis in its two modes, side by side in one
+ * run on one local redis-server: a plain client (best for awaited one-at-a-time calls) and a
+ * client with `enableAutoPipelining` (best with many calls in flight). Keyv 5 + @keyv/redis
+ * joins the batch reads. Values are 100 bytes; 10,000 keys are preloaded.
+ * Set REDIS_URL to use a running server instead of starting redis-server.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createKeyv } from '@keyv/redis';
+import { createRedisState } from '@pforge/state-redis';
+import { Redis } from 'ioredis';
+import { type BenchCase, inFlight, runWorkloads, type Workload } from '../harness.js';
+
+const KEYS = 10_000;
+const SEQ = 100;
+const IN_FLIGHT = 64;
+const IN_FLIGHT_TOTAL = 2_000;
+const BATCH = 100;
+
+const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
+const value = new Uint8Array(100).fill(7);
+const valueBuf = Buffer.from(value);
+const batches = Array.from({ length: KEYS / BATCH }, (_, b) =>
+  keys.slice(b * BATCH, b * BATCH + BATCH),
+);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} };
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.env.REDIS_SERVER_BIN || 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  for (let i = 0; ; i++) {
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {});
+    const ok = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    probe.disconnect();
+    if (ok) break;
+    if (i > 100) throw new Error('redis-server did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: kill };
+}
+
+/** `n` sequential awaited calls per batch. */
+const seq = (name: string, op: (i: number) => Promise<unknown>): BenchCase => {
+  let i = 0;
+  return {
+    name,
+    run: async () => {
+      for (let n = 0; n < SEQ; n++) await op(i++ % KEYS);
+      return SEQ;
+    },
+  };
+};
+const par = (name: string, op: (i: number) => Promise<unknown>): BenchCase => {
+  let base = 0;
+  return {
+    name,
+    run: () => {
+      base = (base + IN_FLIGHT_TOTAL) % KEYS;
+      return inFlight(IN_FLIGHT, IN_FLIGHT_TOTAL, (i) => op((base + i) % KEYS));
+    },
+  };
+};
+const batch = (name: string, op: (b: string[], i: number) => Promise<unknown>): BenchCase => {
+  let i = 0;
+  return {
+    name,
+    run: async () => {
+      const b = i++ % batches.length;
+      await op(batches[b]!, b);
+      return BATCH;
+    },
+  };
+};
+
+export async function run(): Promise<void> {
+  const server = await startServer();
+  const url = server.url;
+  const ours = await createRedisState({ url, namespace: 'bench' });
+  const plain = new Redis(url);
+  const auto = new Redis(url, { enableAutoPipelining: true });
+  const keyv = createKeyv(url);
+  // Same data under every implementation's own key layout.
+  await ours.setMany(keys.map((key) => ({ key, value })));
+  await plain.mset(keys.flatMap((k) => [`raw:${k}`, valueBuf]));
+  await keyv.setMany(keys.map((key) => ({ key, value: 'x'.repeat(100) })));
+
+  const rawKey = (i: number) => `raw:${keys[i]}`;
+  const ourEntries = batches.map((b) => b.map((key) => ({ key, value })));
+  const pipelineSet = (c: Redis, b: string[]) => {
+    const p = c.pipeline();
+    for (const k of b) p.set(`raw:${k}`, valueBuf);
+    return p.exec();
+  };
+  const workloads: Workload[] = [
+    {
+      name: 'get, sequential',
+      baseline: 'ioredis (plain)',
+      cases: [
+        seq('@pforge/state-redis', (i) => ours.get(keys[i]!)),
+        seq('ioredis (plain)', (i) => plain.getBuffer(rawKey(i))),
+        seq('ioredis (auto-pipelining)', (i) => auto.getBuffer(rawKey(i))),
+      ],
+    },
+    {
+      name: 'set, sequential',
+      baseline: 'ioredis (plain)',
+      cases: [
+        seq('@pforge/state-redis', (i) => ours.set(keys[i]!, value)),
+        seq('ioredis (plain)', (i) => plain.set(rawKey(i), valueBuf)),
+        seq('ioredis (auto-pipelining)', (i) => auto.set(rawKey(i), valueBuf)),
+      ],
+    },
+    {
+      name: `get, ${IN_FLIGHT} in flight`,
+      baseline: 'ioredis (auto-pipelining)',
+      cases: [
+        par('@pforge/state-redis', (i) => ours.get(keys[i]!)),
+        par('ioredis (plain)', (i) => plain.getBuffer(rawKey(i))),
+        par('ioredis (auto-pipelining)', (i) => auto.getBuffer(rawKey(i))),
+      ],
+    },
+    {
+      name: `set, ${IN_FLIGHT} in flight`,
+      baseline: 'ioredis (auto-pipelining)',
+      cases: [
+        par('@pforge/state-redis', (i) => ours.set(keys[i]!, value)),
+        par('ioredis (plain)', (i) => plain.set(rawKey(i), valueBuf)),
+        par('ioredis (auto-pipelining)', (i) => auto.set(rawKey(i), valueBuf)),
+      ],
+    },
+    {
+      name: `getMany of ${BATCH} (ops = keys)`,
+      baseline: 'ioredis MGET (plain)',
+      cases: [
+        batch('@pforge/state-redis', (b) => ours.getMany(b)),
+        batch('ioredis MGET (plain)', (b) => plain.mgetBuffer(b.map((k) => `raw:${k}`))),
+        batch('ioredis MGET (auto-pipelining)', (b) => auto.mgetBuffer(b.map((k) => `raw:${k}`))),
+        batch('Keyv + @keyv/redis', (b) => keyv.getMany(b)),
+      ],
+    },
+    {
+      name: `setMany of ${BATCH} (ops = keys)`,
+      baseline: 'ioredis pipeline (plain)',
+      cases: [
+        batch('@pforge/state-redis', (_b, i) => ours.setMany(ourEntries[i]!)),
+        batch('ioredis pipeline (plain)', (b) => pipelineSet(plain, b)),
+        batch('ioredis pipeline (auto-pipelining)', (b) => pipelineSet(auto, b)),
+        batch('Keyv + @keyv/redis', (b) =>
+          keyv.setMany(b.map((key) => ({ key, value: 'x'.repeat(100) }))),
+        ),
+      ],
+    },
+  ];
+  try {
+    await runWorkloads(workloads);
+  } finally {
+    await ours.close();
+    plain.disconnect();
+    auto.disconnect();
+    await keyv.disconnect().catch(() => undefined);
+    server.stop();
+  }
+}
