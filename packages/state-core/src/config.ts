@@ -199,7 +199,7 @@ export async function readStateConfig(file: string | URL): Promise<StateConfigIn
       cause: err,
     });
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = parseDocument(text, { prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const at = first.linePos?.[0];

@@ -92,12 +92,16 @@ export async function loadBackend(
   const pkg = backendPackageName(name);
   if (!isPackageName(pkg)) throw unknownBackend(name);
   const from = [options.cwd ?? process.cwd(), ownDirectory()];
-  let url: string | undefined;
+  let found: { dir: string; url?: string } | undefined;
   for (const dir of from) {
-    url = resolvePackageEntry(pkg, dir);
-    if (url !== undefined) break;
+    found = resolvePackageEntry(pkg, dir);
+    if (found !== undefined) break;
   }
-  if (url === undefined) throw notInstalled(name, pkg);
+  if (found === undefined) throw notInstalled(name, pkg);
+  const { url } = found;
+  if (url === undefined) {
+    throw backendError(`package ${pkg} (in ${found.dir}) has no main entry that Node can import`);
+  }
   let mod: unknown;
   try {
     mod = await import(url);

@@ -24,16 +24,20 @@ export function ownDirectory(): string {
   return dirname(fileURLToPath(import.meta.url));
 }
 
-/** The file URL of `name`'s main entry, resolved from `fromDir`, or `undefined` when not installed. */
-export function resolvePackageEntry(name: string, fromDir: string): string | undefined {
-  const dir = findPackageDir(name, fromDir);
-  if (dir !== undefined) {
-    const file = entryFile(dir);
-    if (file !== undefined) return pathToFileURL(file).href;
-  }
+/**
+ * Where package `name` is, resolved from `fromDir`: `undefined` when not installed; `url`
+ * (the file URL of its main entry) absent when the package has no entry Node could import.
+ */
+export function resolvePackageEntry(
+  name: string,
+  fromDir: string,
+): { dir: string; url?: string } | undefined {
   // No NODE_PATH and no Yarn PnP on purpose: ESM `import` ignores NODE_PATH too, and a
   // package found only through it would work in one shell and not another.
-  return undefined;
+  const dir = findPackageDir(name, fromDir);
+  if (dir === undefined) return undefined;
+  const file = entryFile(dir);
+  return file === undefined ? { dir } : { dir, url: pathToFileURL(file).href };
 }
 
 function findPackageDir(name: string, fromDir: string): string | undefined {

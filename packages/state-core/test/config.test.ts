@@ -230,6 +230,15 @@ describe('readStateConfig', () => {
     });
   });
 
+  it('understands anchors and merge keys', async () => {
+    const file = join(dir, 'pforge.yaml');
+    await writeFile(
+      file,
+      'defaults: &d\n  namespace: shared\nstate:\n  <<: *d\n  backend: memory\n',
+    );
+    expect(await readStateConfig(file)).toEqual({ backend: 'memory', namespace: 'shared' });
+  });
+
   it('names the file when the block is missing, the file is absent or the YAML is bad', async () => {
     const noBlock = join(dir, 'a.yaml');
     await writeFile(noBlock, 'name: demo\n');

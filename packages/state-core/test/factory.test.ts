@@ -243,6 +243,18 @@ describe('backend packages', () => {
     });
   });
 
+  it('a package without an importable entry is ERR_STATE_CONFIG naming it', async () => {
+    await writeBackendPackage(dir, 'acme-no-entry', 'esm');
+    await writeFile(
+      join(dir, 'node_modules', 'acme-no-entry', 'package.json'),
+      JSON.stringify({ name: 'acme-no-entry', exports: { './sub': './index.js' } }),
+    );
+    await expect(open({ backend: 'acme-no-entry' })).rejects.toMatchObject({
+      code: 'ERR_STATE_CONFIG',
+      message: expect.stringContaining('package acme-no-entry (in '),
+    });
+  });
+
   it('works from the CJS build too (dynamic import of an ESM-only package from require())', async () => {
     await writeBackendPackage(dir, '@acme/state-esm', 'esm');
     const script = `
