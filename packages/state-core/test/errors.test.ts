@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeValue, isStateError, STATE_ERROR_CODES, StateError } from '../src/index.js';
 
@@ -56,6 +58,22 @@ describe('isStateError', () => {
     expect(isStateError(foreign, 'ERR_STATE_UNAVAILABLE')).toBe(true);
     // A plain object that crossed a boundary (structured clone, worker) counts too.
     expect(isStateError({ name: 'StateError', code: 'ERR_STATE_BACKEND', message: 'x' })).toBe(
+      true,
+    );
+  });
+
+  it('recognises errors of the built CJS copy, whose class is another one', () => {
+    const cjs = createRequire(import.meta.url)(
+      resolve(import.meta.dirname, '../dist/index.cjs'),
+    ) as {
+      StateError: typeof StateError;
+      isStateError: typeof isStateError;
+    };
+    expect(cjs.StateError).not.toBe(StateError);
+    const fromCjs = new cjs.StateError('ERR_STATE_CLOSED', 'closed');
+    expect(fromCjs instanceof StateError).toBe(false);
+    expect(isStateError(fromCjs, 'ERR_STATE_CLOSED')).toBe(true);
+    expect(cjs.isStateError(new StateError('ERR_STATE_CONFIG', 'x'), 'ERR_STATE_CONFIG')).toBe(
       true,
     );
   });
