@@ -35,7 +35,10 @@ export const counterTool = defineTool({
     let value: number;
     if (action === 'increment') value = await counter.increment(by);
     else if (action === 'get') value = await counter.get();
-    else value = await counter.reset();
+    else {
+      await counter.reset();
+      value = 0;
+    }
     return { text: `counter "${name}" = ${value}`, data: { name, value, action } };
   },
 });

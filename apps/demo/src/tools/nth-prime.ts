@@ -26,9 +26,8 @@ export const nthPrimeTool = defineTool({
   },
   async run({ n }, ctx) {
     const started = performance.now();
-    const { value: prime, fromCache } = await ctx.patterns.primeCache.getOrCompute(
-      `prime:${n}`,
-      () => nthPrimeInWorker(n),
+    const { value: prime, fromCache } = await ctx.patterns.cached(`prime:${n}`, () =>
+      nthPrimeInWorker(n),
     );
     const elapsed = round(performance.now() - started);
     if (fromCache) ctx.stats.cache.hits++;

@@ -39,7 +39,7 @@ export const rateLimitedPingTool = defineTool({
       limit: PING_LIMIT,
       window_ms: PING_WINDOW_MS,
       retry_after_ms: d.allowed ? 0 : Math.max(1, Math.ceil(d.retryAfterMs)),
-      backend_unavailable: d.unavailable,
+      backend_unavailable: d.unavailable === true,
     };
     if (d.allowed) {
       ctx.stats.rateLimit.allowed++;

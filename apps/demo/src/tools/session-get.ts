@@ -17,7 +17,7 @@ export const sessionGetTool = defineTool({
     data: sessionData.optional(),
   },
   async run({ session_id }, ctx) {
-    const data = await ctx.patterns.sessions.get(session_id);
+    const data = (await ctx.patterns.sessions.get(session_id))?.data;
     if (data === undefined) {
       return {
         text: `session ${session_id} not found (never created, expired or destroyed)`,
