@@ -1,5 +1,12 @@
-import { assertTtl, MAX_TTL_MS, StateError, type StateManager } from '@pforge/state-core';
-import { type Codec, decodeWith, defaultCodec, encodeWith } from './codec.js';
+import {
+  assertTtl,
+  type Codec,
+  jsonCodec,
+  MAX_TTL_MS,
+  StateError,
+  type StateManager,
+} from '@pforge/state-core';
+import { decodeWith, encodeWith } from './codec.js';
 import {
   assertPositiveInt,
   deadline,
@@ -20,7 +27,7 @@ export interface GetOrComputeOptions<T> {
   ttl?: number;
   /**
    * Turns the value into stored bytes and back.
-   * @default JSON in which `Date` values survive
+   * @default core's `jsonCodec` (`Date`, `BigInt`, `Map`, `Set`, `Uint8Array` survive)
    */
   codec?: Codec<T>;
   /**
@@ -120,7 +127,7 @@ function resolveOptions<T>(options: GetOrComputeOptions<T>, key: string): Resolv
   return {
     ttl: options.ttl,
     swr,
-    codec: options.codec ?? (defaultCodec as Codec<T>),
+    codec: options.codec ?? (jsonCodec as Codec<T>),
     timeoutMs: resolveTimeout(options.timeoutMs, where),
     policy: resolvePolicy(options.failurePolicy, 'open', where),
     onRefreshError: options.onRefreshError,

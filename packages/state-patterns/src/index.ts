@@ -2,8 +2,6 @@ export type { GetOrComputeOptions } from './cache-aside.js';
 export { getOrCompute } from './cache-aside.js';
 export type { CacheStats, CachingLayer, CachingLayerOptions } from './caching-layer.js';
 export { createCachingLayer } from './caching-layer.js';
-export type { Codec } from './codec.js';
-export { defaultCodec } from './codec.js';
 export type { Counter, CounterOptions } from './counter.js';
 export { counter } from './counter.js';
 export type { FailurePolicy } from './deadline.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
-import { type Codec, decodeWith, defaultCodec, encodeWith } from './codec.js';
+import { type Codec, jsonCodec, MAX_TTL_MS, type StateManager } from '@pforge/state-core';
+import { decodeWith, encodeWith } from './codec.js';
 import {
   assertPositiveInt,
   checkDeadline,
@@ -33,7 +33,7 @@ export interface SessionOptions {
   touchOnGet?: boolean;
   /** Prepended to each id to make its key. @default 'sess:' */
   prefix?: string;
-  /** Encodes the stored record `{ d, c, x }` (data, created, cap). @default JSON in which `Date` values survive */
+  /** Encodes the stored record `{ d, c, x }` (data, created, cap). @default core's `jsonCodec` (`Date`, `Map`, `Set`, `BigInt` survive) */
   codec?: Codec<unknown>;
   /**
    * How long one call may wait for the backend. Sessions fail closed: an unavailable or
@@ -104,7 +104,7 @@ export function createSessions<T = unknown>(
     assertPositiveInt(options.absoluteTtlMs, 'absoluteTtlMs', where);
   const rolling = options.rolling ?? true;
   const prefix = options.prefix ?? 'sess:';
-  const codec = options.codec ?? defaultCodec;
+  const codec = options.codec ?? jsonCodec;
   const timeoutMs = resolveTimeout(options.timeoutMs, where);
   const span = Math.min(MAX_TTL_MS, options.absoluteTtlMs ?? MAX_TTL_MS);
 

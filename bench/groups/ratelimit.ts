@@ -1,0 +1,178 @@
+/**
+ * ratelimit group: an exact fixed-window `consume` from @pforge/state-patterns against a naive
+ * non-atomic counter (a Map in memory; INCR then PEXPIRE, one at a time, on Redis) and
+ * rate-limiter-flexible, side by side in one run. Every call is admitted (the limit is out of
+ * reach), so the figures measure the hot path; ids rotate over 1,000 clients.
+ * Set REDIS_URL to use a running server instead of starting redis-server.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createMemoryState } from '@pforge/state-memory';
+import { createFixedWindowLimiter } from '@pforge/state-patterns';
+import { createRedisState } from '@pforge/state-redis';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { type BenchCase, inFlight, runWorkloads, type Workload } from '../harness.js';
+
+const IDS = 1_000;
+const SEQ = 200;
+const IN_FLIGHT = 64;
+const IN_FLIGHT_TOTAL = 2_000;
+const LIMIT = 1_000_000_000;
+const WINDOW_MS = 60_000;
+
+const ids = Array.from({ length: IDS }, (_, i) => `client:${i}`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} };
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child: ChildProcess = spawn(process.env.REDIS_SERVER_BIN || 'redis-server', args, {
+    stdio: 'ignore',
+  });
+  for (let i = 0; ; i++) {
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {});
+    const ok = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    probe.disconnect();
+    if (ok) break;
+    if (i > 100) throw new Error('redis-server did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+}
+
+/** `SEQ` awaited calls one after another per batch. */
+const seq = (name: string, op: (id: string) => Promise<unknown>): BenchCase => {
+  let i = 0;
+  return {
+    name,
+    run: async () => {
+      for (let n = 0; n < SEQ; n++) await op(ids[i++ % IDS]!);
+      return SEQ;
+    },
+  };
+};
+/** `IN_FLIGHT_TOTAL` calls, `IN_FLIGHT` at a time, per batch. */
+const par = (name: string, op: (id: string) => Promise<unknown>): BenchCase => {
+  let base = 0;
+  return {
+    name,
+    run: () => {
+      base = (base + IN_FLIGHT_TOTAL) % IDS;
+      return inFlight(IN_FLIGHT, IN_FLIGHT_TOTAL, (i) => op(ids[(base + i) % IDS]!));
+    },
+  };
+};
+
+/** The book version: read, add, write back (loses updates when calls interleave on a shared store). */
+function naiveMapLimiter(): (id: string) => Promise<boolean> {
+  const windows = new Map<string, { count: number; expiresAt: number }>();
+  return async (id) => {
+    const now = Date.now();
+    const key = `${id}:${Math.floor(now / WINDOW_MS)}`;
+    const e = windows.get(key);
+    const count = e && e.expiresAt > now ? e.count + 1 : 1;
+    windows.set(key, { count, expiresAt: e && e.expiresAt > now ? e.expiresAt : now + WINDOW_MS });
+    return count <= LIMIT;
+  };
+}
+
+/** INCR then PEXPIRE on a fresh window key, one command at a time. */
+function naiveRedisLimiter(redis: Redis): (id: string) => Promise<boolean> {
+  return async (id) => {
+    const key = `naive:${id}:${Math.floor(Date.now() / WINDOW_MS)}`;
+    const n = await redis.incr(key);
+    if (n === 1) await redis.pexpire(key, WINDOW_MS);
+    return n <= LIMIT;
+  };
+}
+
+export async function run(): Promise<void> {
+  const memState = await createMemoryState({ namespace: 'bench-rl' });
+  const oursMem = createFixedWindowLimiter(memState, { limit: LIMIT, windowMs: WINDOW_MS });
+  const rlfMem = new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 });
+  const naiveMem = naiveMapLimiter();
+
+  const server = await startServer();
+  const redisState = await createRedisState({ url: server.url, namespace: 'bench-rl' });
+  const oursRedis = createFixedWindowLimiter(redisState, { limit: LIMIT, windowMs: WINDOW_MS });
+  const naiveClient = new Redis(server.url);
+  const naiveRedis = naiveRedisLimiter(naiveClient);
+  const rlfClient = new Redis(server.url, { enableOfflineQueue: false });
+  const rlfRedis = new RateLimiterRedis({
+    storeClient: rlfClient,
+    points: LIMIT,
+    duration: WINDOW_MS / 1000,
+    keyPrefix: 'rlf',
+  });
+
+  const cases = (
+    wrap: typeof seq,
+    naive: (id: string) => Promise<boolean>,
+    ours: (id: string) => Promise<unknown>,
+    rlf: (id: string) => Promise<unknown>,
+    naiveName: string,
+  ) => [
+    wrap(naiveName, naive),
+    wrap('@pforge/state-patterns fixed window (exact)', ours),
+    wrap('rate-limiter-flexible', rlf),
+  ];
+
+  const workloads: Workload[] = [
+    {
+      name: 'consume, memory, sequential',
+      baseline: 'naive Map counter',
+      cases: cases(
+        seq,
+        naiveMem,
+        (id) => oursMem.consume(id),
+        (id) => rlfMem.consume(id),
+        'naive Map counter',
+      ),
+    },
+    {
+      name: 'consume, Redis, sequential',
+      baseline: 'naive INCR + PEXPIRE',
+      cases: cases(
+        seq,
+        naiveRedis,
+        (id) => oursRedis.consume(id),
+        (id) => rlfRedis.consume(id),
+        'naive INCR + PEXPIRE',
+      ),
+    },
+    {
+      name: `consume, Redis, ${IN_FLIGHT} in flight`,
+      baseline: 'naive INCR + PEXPIRE',
+      cases: cases(
+        par,
+        naiveRedis,
+        (id) => oursRedis.consume(id),
+        (id) => rlfRedis.consume(id),
+        'naive INCR + PEXPIRE',
+      ),
+    },
+  ];
+  try {
+    await runWorkloads(workloads);
+  } finally {
+    await memState.close();
+    await redisState.close();
+    naiveClient.disconnect();
+    rlfClient.disconnect();
+    server.stop();
+  }
+}
