@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
+import { StateError } from '@pforge/state-core';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { isAuthError, toStateError, unavailable } from './errors.js';
 import type { ResolvedRedisOptions } from './options.js';
@@ -97,6 +98,8 @@ export class Pool {
   readonly isCluster: boolean;
   private next = 0;
   private waiting = 0;
+  /** Calls waiting for a connection, so close() can settle them at once. */
+  private readonly waiters = new Set<(err?: StateError) => void>();
   private lastError: unknown;
   private readonly secrets: readonly string[];
 
@@ -119,7 +122,12 @@ export class Pool {
 
   /** Connects every owned client; rejects with a redacted error within the connect timeout. */
   async connect(): Promise<void> {
-    if (!this.owned) return;
+    if (!this.owned) {
+      // A borrowed lazy client: start it (its own error handling applies).
+      const c = this.slots[0]!.client;
+      if (c.status === 'wait') await c.connect().catch(() => undefined);
+      return;
+    }
     await Promise.all(this.slots.map((s) => this.connectOne(s.client)));
   }
 
@@ -184,26 +192,23 @@ export class Pool {
     this.waiting++;
     try {
       await new Promise<void>((resolve, reject) => {
-        const left = deadline - Date.now();
-        const onReady = () => {
+        const done = (err?: StateError) => {
           clearTimeout(timer);
-          resolve();
+          s.client.off('ready', onReady);
+          this.waiters.delete(done);
+          if (err) reject(err);
+          else resolve();
         };
+        const onReady = () => done();
         const timer = setTimeout(
           () => {
-            s.client.off('ready', onReady);
-            reject(
-              unavailable(
-                op,
-                `no connection within ${this.o.commandTimeoutMs} ms (\`command_timeout_ms\`)`,
-                this.lastError,
-                this.secrets,
-              ),
-            );
+            const why = `no connection within ${this.o.commandTimeoutMs} ms (\`command_timeout_ms\`)`;
+            done(unavailable(op, why, this.lastError, this.secrets));
           },
-          Math.max(0, left),
+          Math.max(0, deadline - Date.now()),
         );
         s.client.once('ready', onReady);
+        this.waiters.add(done);
       });
     } finally {
       this.waiting--;
@@ -212,6 +217,14 @@ export class Pool {
 
   /** Sends QUIT on owned connections (disconnects if QUIT cannot be sent). */
   async close(): Promise<void> {
+    for (const done of [...this.waiters]) {
+      done(
+        new StateError(
+          'ERR_STATE_CLOSED',
+          '[@pforge/state-redis] the manager was closed while this call waited for a connection',
+        ),
+      );
+    }
     if (!this.owned) return;
     await Promise.all(
       this.slots.map(async ({ client }) => {

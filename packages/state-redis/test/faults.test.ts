@@ -110,4 +110,26 @@ describe.skipIf(skipWithoutRedis())('failure behaviour', () => {
     expect(err).toMatchObject({ code: 'ERR_STATE_UNAVAILABLE' });
     expect(String((err as Error).message)).not.toContain('pw-not-shown');
   });
+
+  it('close() during an outage settles waiting calls at once', async () => {
+    const m = await createRedisState({
+      url: redis.url,
+      namespace: 'close',
+      commandTimeoutMs: 5000,
+    });
+    await redis.kill();
+    try {
+      await sleep(100);
+      const pending = m.get('a').catch((e: unknown) => e);
+      const t0 = Date.now();
+      await m.close();
+      const err = await pending;
+      expect(Date.now() - t0).toBeLessThan(1500);
+      expect(
+        isStateError(err, 'ERR_STATE_CLOSED') || isStateError(err, 'ERR_STATE_UNAVAILABLE'),
+      ).toBe(true);
+    } finally {
+      await redis.restart();
+    }
+  });
 });
