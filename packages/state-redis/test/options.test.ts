@@ -12,7 +12,7 @@ function configError(f: () => unknown): string {
 }
 
 describe('resolveOptions (pure, before any I/O)', () => {
-  it('maps snake_case YAML to code options and accepts numbers written as strings (${VAR})', () => {
+  it('maps snake_case YAML to code options and accepts numbers written as strings (from env variables)', () => {
     expect(
       resolveOptions({
         url: 'rediss://u:p@h:6380/2',
