@@ -53,17 +53,24 @@ export interface StdioSession {
 export async function connectStdio(
   args: string[],
   env: Record<string, string> = {},
+  cwd?: string,
 ): Promise<StdioSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MAIN, ...args],
     env: childEnv(env),
+    ...(cwd === undefined ? {} : { cwd }),
     stderr: 'pipe',
   });
   const log: string[] = [];
   transport.stderr?.on('data', (c: Buffer) => log.push(c.toString()));
   const client = new Client({ name: 'demo-test', version: '0.0.0' });
-  await client.connect(transport);
+  try {
+    await client.connect(transport);
+  } catch (err) {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the last of its stderr
+    throw new Error(`the server did not start over stdio:\n${log.join('')}`, { cause: err });
+  }
   return { client, transport, stderr: () => log.join(''), close: () => client.close() };
 }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callTool } from '../src/tool-call.js';
@@ -107,7 +108,10 @@ describe('over stdio with an LMDB config', () => {
       await callTool(first.client, 'counter', { action: 'increment', name: 'runs' });
     }
     await first.close();
-    const second = await connect(config);
+    // Started from elsewhere (as an MCP client may), with the config given by the environment:
+    // the same store, and the backend package is still found.
+    const second = await connectStdio([], { PFORGE_CONFIG: config }, tmpdir());
+    cleanup.push(() => second.close());
     expect(
       (await callTool(second.client, 'counter', { action: 'get', name: 'runs' })).data.value,
     ).toBe(5);
