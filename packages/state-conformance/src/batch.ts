@@ -165,6 +165,8 @@ function registerAtomicity(h: Harness): void {
     while (!stop() || reads === 0) {
       const got = (await reader.getMany(keys)).map(hex);
       reads++;
+      // Yield to the event loop: a writer waiting on I/O or a timer must get to run.
+      await new Promise((r) => setImmediate(r));
       if (new Set(got).size !== 1)
         torn.push(JSON.stringify(got.map((g) => (g ? Buffer.from(g, 'hex').toString() : g))));
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bytes, expectBytes, type Harness } from './harness.js';
 
 const MANAGERS = 3;
+const MAX_ATTEMPTS = 2000;
 
 /** No lost or doubled updates under concurrency, across managers on one store. */
 export function registerConcurrency(h: Harness): void {
@@ -40,10 +41,14 @@ export function registerConcurrency(h: Harness): void {
       const STEPS = 10;
       const worker = async (m: StateManager) => {
         for (let s = 0; s < STEPS; s++) {
-          for (;;) {
+          for (let attempt = 1; ; attempt++) {
             const cur = await m.get('n');
             const n = cur === undefined ? 0 : Number(Buffer.from(cur).toString());
             if (await m.compareAndSwap('n', cur, bytes(String(n + 1)))) break;
+            // Bounded, and yielding, so a broken backend fails the test instead of hanging it.
+            if (attempt >= MAX_ATTEMPTS)
+              throw new Error(`no swap succeeded in ${MAX_ATTEMPTS} attempts`);
+            if (attempt % 20 === 0) await new Promise((r) => setImmediate(r));
           }
         }
       };

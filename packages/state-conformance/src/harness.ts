@@ -62,6 +62,7 @@ export function createHarness(target: ConformanceTarget): Harness {
 }
 
 const encoder = new TextEncoder();
+const MAX_LISTED = 20_000;
 
 /** The UTF-8 bytes of `text`. */
 export const bytes = (text: string): Uint8Array => encoder.encode(text);
@@ -132,7 +133,11 @@ export const isKnownStateError = (err: unknown): boolean =>
 /** Every live key of `m` (optionally under `prefix`), sorted. */
 export async function listKeys(m: StateManager, prefix?: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const k of m.keys(prefix === undefined ? undefined : { prefix })) out.push(k);
+  for await (const k of m.keys(prefix === undefined ? undefined : { prefix })) {
+    out.push(k);
+    // No namespace of the suite holds this many: a keys() that never ends fails, not hangs.
+    if (out.length > MAX_LISTED) throw new Error(`keys() yielded more than ${MAX_LISTED} keys`);
+  }
   return out.sort();
 }
 

@@ -6,9 +6,11 @@ import { registerClear } from './clear.js';
 import { registerConcurrency } from './concurrency.js';
 import { registerCounter } from './counter.js';
 import { registerErrors } from './errors.js';
+import { registerFuzz } from './fuzz.js';
 import { createHarness } from './harness.js';
 import { registerKeys } from './keys.js';
 import { registerLifecycle } from './lifecycle.js';
+import { registerModel } from './model.js';
 import { registerNamespace } from './namespace.js';
 import type { ConformanceTarget } from './target.js';
 import { registerTtl } from './ttl.js';
@@ -49,6 +51,8 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     registerLifecycle(h);
     registerErrors(h);
     registerConcurrency(h);
+    registerModel(h);
+    registerFuzz(h);
     if (target.teardown) {
       const teardown = target.teardown.bind(target);
       afterAll(() => teardown());

@@ -7,7 +7,7 @@ import {
 } from '@pforge/state-core';
 
 /** A correct in-process Map driver (the reference the mutation tests break on purpose). */
-export function createReferenceStore(): {
+export function createReferenceStore(tweak: (driver: StoreDriver) => StoreDriver = (d) => d): {
   open(namespace: string): StateManager;
   map: Map<string, StoredEntry>;
 } {
@@ -50,8 +50,9 @@ export function createReferenceStore(): {
     },
     close: async () => {},
   };
+  const used = tweak(driver);
   return {
-    open: (namespace) => createDriverManager(driver, { source: 'reference', namespace }),
+    open: (namespace) => createDriverManager(used, { source: 'reference', namespace }),
     map,
   };
 }
