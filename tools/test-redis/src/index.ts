@@ -3,6 +3,9 @@
  * ports, in temp dirs, stopped by PID, and killed when the test process exits.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { REDIS_SERVER_BIN } from './process.js';
 import { redisTlsAvailable } from './tls.js';
 
@@ -32,6 +35,20 @@ export function redisServerAvailable(): boolean {
 let noticed = false;
 
 /**
+ * Whether this is the first test file of this vitest run to report `what`: test files run in
+ * separate workers, so a marker file keyed by the runner's PID keeps the notice to ONE line.
+ */
+function firstInRun(what: string): boolean {
+  try {
+    const fd = openSync(join(tmpdir(), `pforge-test-redis-${what}-${process.ppid}`), 'wx');
+    closeSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * For `describe.skipIf(skipWithoutRedis())`: `false` when redis-server is available. When it
  * is missing, prints ONE line saying why and returns `true` (skip) locally, but throws in CI
  * (`CI=true`), so a CI without Redis fails instead of passing silently.
@@ -43,7 +60,7 @@ export function skipWithoutRedis(): boolean {
     throw new Error(`@pforge/test-redis: ${why}; Redis tests must run in CI`);
   if (!noticed) {
     noticed = true;
-    console.warn(`[@pforge/test-redis] skipping Redis tests: ${why}`);
+    if (firstInRun('no-redis')) console.warn(`[@pforge/test-redis] skipping Redis tests: ${why}`);
   }
   return true;
 }
@@ -55,6 +72,7 @@ export function skipWithoutRedis(): boolean {
 export function skipWithoutRedisTls(): boolean {
   if (skipWithoutRedis()) return true;
   const tls = redisTlsAvailable();
-  if (!tls.ok) console.warn(`[@pforge/test-redis] skipping Redis TLS tests: ${tls.reason}`);
+  if (!tls.ok && firstInRun('no-tls'))
+    console.warn(`[@pforge/test-redis] skipping Redis TLS tests: ${tls.reason}`);
   return !tls.ok;
 }
