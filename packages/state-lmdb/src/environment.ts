@@ -1,5 +1,14 @@
-import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 import { StateError } from '@pforge/state-core';
 import { type DatabaseOptions, open, type RootDatabase } from 'lmdb';
 import type { Durability, ResolvedLmdbOptions } from './options.js';
@@ -37,8 +46,9 @@ export interface Environment {
   /** The longest key LMDB takes here, in bytes. */
   readonly maxKeyBytes: number;
   /**
-   * Makes the next read see every commit acknowledged before this event-loop turn, in any
-   * process: renews the read snapshot once per turn (lmdb-js alone may keep one for ~1 ms).
+   * Makes the next read see every commit acknowledged before the current event-loop task
+   * began, in any process: renews the read snapshot once per task (lmdb-js alone may keep
+   * one for a millisecond or more).
    */
   fresh(): void;
   refs: number;
@@ -104,7 +114,46 @@ function prepareDirectory(given: string): string {
   }
 }
 
+const MDB_MAGIC = 0xbeefc0de;
+const MDB_DATA_VERSION = 2;
+
+/**
+ * LMDB trusts its data file: one that is not an LMDB file (or of another format version) can
+ * crash the process instead of failing. So the meta page's magic and version are checked
+ * first (offset 24 and 28 in lmdb-js's build), in either byte order.
+ */
+function checkDataFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(join(path, 'data.mdb'), 'r');
+  } catch {
+    return; // absent (a new store) or unreadable: LMDB reports the latter itself
+  }
+  const head = Buffer.alloc(32);
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 32, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n === 0) return;
+  const magicLE = n === 32 && head.readUInt32LE(24) === MDB_MAGIC;
+  const magicBE = n === 32 && head.readUInt32BE(24) === MDB_MAGIC;
+  const why = !(magicLE || magicBE)
+    ? 'holds a data.mdb that is not an LMDB data file'
+    : (magicLE ? head.readUInt32LE(28) : head.readUInt32BE(28)) !== MDB_DATA_VERSION
+      ? 'holds a data.mdb of an incompatible LMDB format version'
+      : undefined;
+  if (why) {
+    throw new StateError(
+      'ERR_STATE_BACKEND',
+      `[${SOURCE}] \`path\` ${JSON.stringify(path)} ${why}`,
+    );
+  }
+}
+
 function openEnvironment(path: string, options: ResolvedLmdbOptions): Environment {
+  checkDataFile(path);
   let root: RootDatabase | undefined;
   try {
     root = open({
@@ -140,7 +189,12 @@ function openEnvironment(path: string, options: ResolvedLmdbOptions): Environmen
         if (freshThisTurn) return;
         records.resetReadTxn();
         freshThisTurn = true;
-        setImmediate(endTurn);
+        // The tick queue runs once the microtask queue is empty, i.e. when the current
+        // event-loop task (an I/O callback, a timer, an immediate) is done with everything it
+        // awaits synchronously. So one renewal serves a whole task (a tight await loop
+        // included), and the next task, which may carry news of another process's write,
+        // always starts from a fresh snapshot.
+        process.nextTick(endTurn);
       },
       refs: 1,
       sweeper: undefined,

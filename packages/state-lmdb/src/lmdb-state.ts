@@ -274,10 +274,13 @@ function buildManager(env: Environment, ns: string): LmdbState {
         return sweepExpired(env, limit);
       }),
     stats: () =>
-      run('stats', () => ({
-        records: records.getStats().entryCount,
-        expiryIndex: expiry.getStats().entryCount,
-      })),
+      run('stats', () => {
+        env.fresh();
+        return {
+          records: records.getStats().entryCount,
+          expiryIndex: expiry.getStats().entryCount,
+        };
+      }),
     close() {
       if (closing) return closing;
       closed = true;

@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLmdbState } from '../src/index.js';
+import { randomKey, removeTempDirs, runChild, startServer, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+const dec = new TextDecoder();
+
+describe('several processes on one directory', () => {
+  it('4 processes × 500 increments on one key give exactly 2000', async () => {
+    const path = tempDir('incr');
+    const key = randomKey('counter');
+    const outs = await Promise.all(
+      Array.from({ length: 4 }, () => runChild(['increment', path, key, '500'])),
+    );
+    expect(outs.every((o) => o.trim() === 'done')).toBe(true);
+    await using state = await createLmdbState({ path, namespace: 'mp', sweepIntervalMs: 0 });
+    expect(dec.decode(await state.get(key))).toBe('2000');
+    expect(await state.increment(key, 0)).toBe(2000);
+  }, 120_000);
+
+  it('a compare-and-swap loop from 4 processes is exact (no lost update)', async () => {
+    const path = tempDir('cas');
+    const key = randomKey('cas');
+    const outs = await Promise.all(
+      Array.from({ length: 4 }, () => runChild(['cas', path, key, '150'])),
+    );
+    expect(outs.every((o) => o.startsWith('done'))).toBe(true);
+    await using state = await createLmdbState({ path, namespace: 'mp', sweepIntervalMs: 0 });
+    expect(dec.decode(await state.get(key))).toBe('600');
+  }, 120_000);
+
+  it('a value written in process A is read by process B right after A acknowledges it', async () => {
+    const path = tempDir('visibility');
+    const [a, b] = await Promise.all([startServer(path), startServer(path)]);
+    try {
+      const key = randomKey('seen');
+      for (let i = 0; i < 200; i++) {
+        const value = `v${i}-${Math.random()}`;
+        await a.request({ op: 'set', key, value });
+        // B has been reading all along; its next read must already see A's write.
+        expect((await b.request({ op: 'get', key })).value).toBe(value);
+      }
+      // And the other way round, through a manager of this process.
+      await using state = await createLmdbState({ path, namespace: 'mp', sweepIntervalMs: 0 });
+      for (let i = 0; i < 50; i++) {
+        const value = `w${i}`;
+        await b.request({ op: 'set', key, value });
+        expect(dec.decode(await state.get(key))).toBe(value);
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 120_000);
+});

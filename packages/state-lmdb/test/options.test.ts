@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isStateError } from '@pforge/state-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLmdbState, DEFAULTS, lmdbBackend, resolveOptions } from '../src/index.js';
+import { CHILD, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('options', () => {
+  it('resolveOptions maps the YAML block to code options', () => {
+    expect(
+      resolveOptions({
+        path: './x',
+        namespace: 'app',
+        cache_size: 10_000,
+        durability: 'sync',
+        map_size: 64 * 1024 * 1024,
+        sweep_interval_ms: 250,
+        sweep_batch_size: 500,
+      }),
+    ).toEqual({
+      path: './x',
+      namespace: 'app',
+      cacheSize: 10_000,
+      durability: 'sync',
+      mapSize: 64 * 1024 * 1024,
+      sweepIntervalMs: 250,
+      sweepBatchSize: 500,
+    });
+    expect(resolveOptions({ path: 'p' })).toEqual({ path: 'p' });
+    expect(DEFAULTS.durability).toBe('overlapped');
+  });
+
+  it('reports every problem at once, with its path, and a hint for a typo', () => {
+    let err: unknown;
+    try {
+      resolveOptions({ cache_sise: 5, durability: 'fsync', map_size: 10, sweep_interval_ms: -1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(isStateError(err, 'ERR_STATE_CONFIG')).toBe(true);
+    const msg = (err as Error).message;
+    expect(msg).toContain('`state.path`');
+    expect(msg).toContain('`state.cache_sise`');
+    expect(msg).toContain('did you mean `cache_size`');
+    expect(msg).toContain('`state.durability`');
+    expect(msg).toContain('`state.map_size`');
+    expect(msg).toContain('`state.sweep_interval_ms`');
+  });
+
+  it('the backend definition validates the same way, before any I/O', () => {
+    expect(lmdbBackend.name).toBe('lmdb');
+    expect(() => lmdbBackend.resolveOptions({ path: '' })).toThrow(/state\.path/);
+    expect(lmdbBackend.resolveOptions({ path: 'p', durability: 'none' })).toEqual({
+      path: 'p',
+      durability: 'none',
+    });
+  });
+
+  it('createLmdbState rejects bad options with ERR_STATE_CONFIG naming the option, creating nothing', async () => {
+    const dir = join(tempDir('opts'), 'never-created');
+    const err = await rejection(
+      createLmdbState({ path: dir, durability: 'fast' as never, sweepBatchSize: 0 }),
+    );
+    expect(err.code).toBe('ERR_STATE_CONFIG');
+    expect(err.message).toContain('`options.durability`');
+    expect(err.message).toContain('`options.sweepBatchSize`');
+    const bad = await rejection(createLmdbState({ path: dir, namespace: '' }));
+    expect(bad.message).toContain('`options.namespace`');
+    await expect(import('node:fs').then((fs) => fs.existsSync(dir))).resolves.toBe(false);
+  });
+});
+
+describe('paths', () => {
+  it('a path that is a file is ERR_STATE_CONFIG naming the path', async () => {
+    const file = join(tempDir('file'), 'plain-file');
+    writeFileSync(file, 'x');
+    const err = await rejection(createLmdbState({ path: file }));
+    expect(err.code).toBe('ERR_STATE_CONFIG');
+    expect(err.message).toContain(file);
+    expect(err.message).toContain('not a directory');
+  });
+
+  it('a path under a file is ERR_STATE_CONFIG naming the path', async () => {
+    const file = join(tempDir('under'), 'plain-file');
+    writeFileSync(file, 'x');
+    const err = await rejection(createLmdbState({ path: join(file, 'sub') }));
+    expect(err.code).toBe('ERR_STATE_CONFIG');
+    expect(err.message).toContain(join(file, 'sub'));
+  });
+
+  it('a directory holding something that is not an LMDB store is ERR_STATE_BACKEND naming the path', async () => {
+    const dir = tempDir('garbage');
+    writeFileSync(join(dir, 'data.mdb'), Buffer.alloc(64 * 1024, 0x5a));
+    const err = await rejection(createLmdbState({ path: dir }));
+    expect(err.code).toBe('ERR_STATE_BACKEND');
+    expect(err.message).toContain(dir);
+    expect(err.message).toContain('not an LMDB data file');
+  });
+
+  it('a store of another LMDB format version is ERR_STATE_BACKEND naming the path', async () => {
+    const dir = tempDir('version');
+    const s = await createLmdbState({ path: dir });
+    await s.set('a', new Uint8Array(1));
+    await s.close();
+    const file = join(dir, 'data.mdb');
+    const data = readFileSync(file);
+    data.writeUInt32LE(999, 28);
+    writeFileSync(file, data);
+    const err = await rejection(createLmdbState({ path: dir }));
+    expect(err.code).toBe('ERR_STATE_BACKEND');
+    expect(err.message).toContain(dir);
+    expect(err.message).toContain('incompatible LMDB format version');
+  });
+
+  it('a directory this process may not write is ERR_STATE_CONFIG naming the path', async () => {
+    const dir = join(tempDir('perm'), 'locked');
+    mkdirSync(dir);
+    chmodSync(dir, 0o500);
+    // Root ignores permissions, so then the attempt runs as an unprivileged user instead.
+    const asRoot = process.getuid?.() === 0;
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [CHILD, 'open', dir],
+        asRoot ? { uid: 65534, gid: 65534 } : {},
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      );
+    });
+    const result = JSON.parse(out) as { code?: string; message?: string };
+    expect(result.code).toBe('ERR_STATE_CONFIG');
+    expect(result.message).toContain(dir);
+    expect(result.message).toContain('not readable and writable');
+    chmodSync(dir, 0o700);
+  });
+});
