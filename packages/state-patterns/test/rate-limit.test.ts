@@ -82,6 +82,23 @@ forEachTarget((h) => {
     });
   });
 
+  it('control: the same load on a read-then-write limiter over-admits here', async () => {
+    // Shows the exactness test above can fail on this backend: the book version loses updates.
+    const managers = await h.openMany(3);
+    const key = rkey('naive');
+    const naive = async (s: StateManager) => {
+      const bytes = await s.get(key);
+      const used = bytes === undefined ? 0 : Number(new TextDecoder().decode(bytes));
+      if (used >= 50) return false;
+      await s.set(key, new TextEncoder().encode(String(used + 1)));
+      return true;
+    };
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => naive(managers[i % 3]!)),
+    );
+    expect(results.filter(Boolean).length).toBeGreaterThan(50);
+  });
+
   it('sliding window never admits more than the limit in any window span', async () => {
     const limiter = createSlidingWindowLimiter(await h.open(), {
       limit: 5,

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StateManager } from '@pforge/state-core';
-import { skipWithoutRedis, startRedis, startRedisCluster } from '@pforge/test-redis';
+import { skipWithoutRedis } from '@pforge/test-redis';
+import { inject } from 'vitest';
 import type { TargetSpec } from './targets.js';
 
 type MemoryMod = typeof import('@pforge/state-memory');
@@ -57,22 +58,22 @@ export function realTargets(): TargetSpec[] {
     specs.push({
       name: 'redis',
       setup: async () => {
-        const server = await startRedis();
+        const url = inject('redisUrl');
         return {
           open: async (namespace): Promise<StateManager> =>
-            redis.createRedisState({ url: server.url, namespace }),
-          teardown: () => server.stop(),
+            redis.createRedisState({ url, namespace }),
+          teardown: async () => {},
         };
       },
     });
     specs.push({
       name: 'redis-cluster',
       setup: async () => {
-        const cluster = await startRedisCluster();
+        const nodes = inject('redisClusterNodes');
         return {
           open: async (namespace): Promise<StateManager> =>
-            redis.createRedisState({ cluster: { nodes: [...cluster.addresses] }, namespace }),
-          teardown: () => cluster.stop(),
+            redis.createRedisState({ cluster: { nodes }, namespace }),
+          teardown: async () => {},
         };
       },
     });
