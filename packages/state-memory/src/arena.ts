@@ -44,6 +44,9 @@ const newChunk = (bytes: number, pooled: boolean): Chunk => {
   return new Chunk(buf, new Uint8Array(buf), pooled);
 };
 
+/** Where every empty value is: it takes no place, so it never fills (or pins) a chunk. */
+const EMPTY = newChunk(0, false);
+
 /** Output slabs: returned arrays are views on a shared 8 KiB slab, like Node's Buffer pool. */
 const OUT_SLAB_BYTES = 8 * 1024;
 let outSlab = new ArrayBuffer(OUT_SLAB_BYTES);
@@ -167,6 +170,12 @@ export class Arena {
   }
 
   private place(slot: Slot, n: number): void {
+    if (n === 0) {
+      slot.c = EMPTY;
+      slot.o = 0;
+      slot.n = 0;
+      return;
+    }
     if (n > POOLED_MAX) {
       slot.c = newChunk(n, false);
       slot.o = 0;
