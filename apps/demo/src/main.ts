@@ -4,12 +4,12 @@
  * by default (for an MCP client that spawns it) or Streamable HTTP; closes its state cleanly on
  * SIGINT, SIGTERM or when the stdio client goes away.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { parseCli, USAGE, UsageError } from './cli-options.js';
+import { type CliOptions, parseCli, USAGE, UsageError } from './cli-options.js';
 import { createDemoContext, type DemoContext } from './context.js';
+import { Lifecycle } from './lifecycle.js';
 import { log } from './log.js';
 import { createDemoServer } from './server.js';
-import { type OpenedState, openState } from './state.js';
+import { openState } from './state.js';
 import { describeError } from './tool.js';
 import { serveHttp } from './transports/http.js';
 import { type RunningTransport, serveStdio } from './transports/stdio.js';
@@ -20,66 +20,54 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  let opened: OpenedState;
+  let ctx: DemoContext;
   try {
-    opened = await openState(cli.configPath);
+    ctx = createDemoContext(await openState(cli.configPath));
   } catch (err) {
     return fail(`cannot open the state: ${describeError(err)}`);
   }
-  const ctx = createDemoContext(opened);
-  let transport: RunningTransport | undefined;
-  let stopping: Promise<void> | undefined;
-  const shutdown = (reason: string): Promise<void> => {
-    stopping ??= stop(reason, ctx, () => transport);
-    return stopping;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) {
-        log(`${signal} again: exiting now`);
-        process.exit(130);
-      }
-      void shutdown(signal);
-    });
-  }
+  const lifecycle = new Lifecycle(ctx);
+  lifecycle.handleSignals();
+  let transport: RunningTransport;
   try {
-    transport =
-      cli.httpPort === undefined
-        ? await serveStdio(createDemoServer(ctx), () => void shutdown('stdin closed'))
-        : await serveHttp(() => createDemoServer(ctx), cli.httpPort, cli.host);
+    transport = await serve(cli, ctx, lifecycle);
   } catch (err) {
     await ctx.close();
     return fail(`cannot serve: ${describeError(err)}`);
   }
+  lifecycle.attach(transport);
+  if (lifecycle.stopping) {
+    // A signal arrived while the transport was starting: the state is closing already.
+    await transport.close();
+    return;
+  }
+  announce(cli, ctx, transport);
+}
+
+function serve(cli: CliOptions, ctx: DemoContext, lifecycle: Lifecycle): Promise<RunningTransport> {
+  if (cli.httpPort === undefined) {
+    return serveStdio(createDemoServer(ctx), () => void lifecycle.shutdown('stdin closed'));
+  }
+  return serveHttp(() => createDemoServer(ctx), cli.httpPort, cli.host);
+}
+
+function announce(cli: CliOptions, ctx: DemoContext, transport: RunningTransport): void {
   // Tests read the HTTP address from this line (with `--http 0` the port is picked by the OS).
   log(`listening on ${transport.description}`);
-  log(`state: ${opened.backend}, namespace "${opened.namespace}", config ${opened.configFile}`);
-}
-
-/** Stops taking calls, lets the ones in progress finish and answer, then closes the state. */
-async function stop(
-  reason: string,
-  ctx: DemoContext,
-  transport: () => RunningTransport | undefined,
-): Promise<void> {
-  log(`${reason}: shutting down`);
-  try {
-    transport()?.stopAccepting();
-    await ctx.inFlight.drain();
-    await nextTurn(); // the answers of the last calls are written before the transport closes
-    await transport()?.close();
-    await ctx.close();
-    log('state closed');
-  } catch (err) {
-    log(`shutdown failed: ${describeError(err)}`);
-    process.exitCode = 1;
+  if (cli.httpPort !== undefined && !isLoopback(cli.host)) {
+    log(
+      `warning: serving on ${cli.host} without authentication: whoever reaches it can call the tools`,
+    );
   }
-  // Anything still holding the event loop (a client that keeps a socket open) must not keep
-  // a stopped server alive.
-  setTimeout(() => process.exit(), 2000).unref();
+  const { backend, namespace, configFile } = ctx.info;
+  log(`state: ${backend}, namespace "${namespace}", config ${configFile}`);
 }
 
-function parseCliOrExit(): ReturnType<typeof parseCli> {
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function parseCliOrExit(): CliOptions {
   try {
     return parseCli(process.argv.slice(2), process.env);
   } catch (err) {
