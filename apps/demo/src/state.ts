@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  checkStateConfig,
   createStateManager,
   DEFAULT_NAMESPACE,
   readStateConfig,
@@ -27,20 +28,21 @@ export interface OpenedState {
 
 /**
  * Reads the `state:` block of `configPath` (default: the demo's own pforge.yaml) and opens it
- * with core's factory. A relative LMDB `path` is taken relative to the config file, so the
- * server finds the same store whatever directory it is started from (a `path` that starts with
- * `${VAR}` is left to the variable, relative to the working directory). Throws core's
- * `ERR_STATE_CONFIG` for a bad file, a typo or a backend package that is not installed.
+ * with core's factory. A relative LMDB `path` (after `${VAR}` expansion) is taken relative to
+ * the config file, so the server finds the same store whatever directory it is started from.
+ * Throws core's `ERR_STATE_CONFIG` for a bad file, a typo or a backend package that is not
+ * installed.
  */
 export async function openState(configPath: string | undefined): Promise<OpenedState> {
   const configFile = resolve(configPath ?? DEFAULT_CONFIG_FILE);
-  const config = { ...(await readStateConfig(configFile)) } as Record<string, unknown>;
-  if (
-    typeof config.path === 'string' &&
-    !isAbsolute(config.path) &&
-    !config.path.startsWith('${')
-  ) {
-    config.path = resolve(dirname(configFile), config.path);
+  const block = await readStateConfig(configFile);
+  // Core's own check, to read the expanded values; its problems are reported by the factory.
+  const checked = checkStateConfig(block).config;
+  const path = checked?.options.path;
+  const config: Record<string, unknown> = { ...block };
+  if (typeof path === 'string' && !isAbsolute(path)) {
+    // Written back expanded; a literal `${` is escaped so the factory does not expand it again.
+    config.path = resolve(dirname(configFile), path).replaceAll('${', '$${');
   }
   // Resolve backend packages from the app, not the working directory: an MCP client may start
   // the server from anywhere.
@@ -48,10 +50,11 @@ export async function openState(configPath: string | undefined): Promise<OpenedS
     cwd: APP_DIR,
     onNotice: (message) => log(message),
   });
+  const namespace = checked?.options.namespace;
   return {
     state,
-    backend: typeof config.backend === 'string' ? config.backend : 'unknown',
-    namespace: typeof config.namespace === 'string' ? config.namespace : DEFAULT_NAMESPACE,
+    backend: checked?.backend ?? 'unknown',
+    namespace: typeof namespace === 'string' ? namespace : DEFAULT_NAMESPACE,
     configFile,
   };
 }

@@ -121,6 +121,21 @@ describe('over stdio with an LMDB config', () => {
     expect(existsSync(join(dir, 'state'))).toBe(true); // beside the config, not in the cwd
   });
 
+  it('expands ${VAR} in the config, and a relative path is still beside the config', async () => {
+    const tmp = tempDir();
+    cleanup.push(tmp.remove);
+    const config = writeConfig(
+      tmp.dir,
+      'backend: lmdb\npath: ${DEMO_TEST_DIR:-./from-default}\nnamespace: ${DEMO_TEST_NS}',
+    );
+    const s = await connectStdio(['--config', config], { DEMO_TEST_NS: 'ns-from-env' }, tmpdir());
+    cleanup.push(() => s.close());
+    await callTool(s.client, 'counter', { action: 'increment' });
+    const stats = await callTool(s.client, 'state_stats');
+    expect(stats.data).toMatchObject({ backend: 'lmdb', namespace: 'ns-from-env', key_count: 1 });
+    expect(existsSync(join(tmp.dir, 'from-default'))).toBe(true);
+  });
+
   it('keeps answering other calls while a long computation runs', async () => {
     const { client } = await connect(lmdbConfig());
     const order: string[] = [];
