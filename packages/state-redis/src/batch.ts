@@ -14,18 +14,22 @@ export interface BatchWrite {
  * never shares memory with the store; values of one batch may share one ArrayBuffer). Not
  * copying again keeps getMany at the speed of a raw MGET.
  */
-function copyAll(found: readonly (Buffer | null)[]): (Uint8Array | undefined)[] {
-  return found.map((b) => b ?? undefined);
+function copyAll(found: (Buffer | null)[]): (Uint8Array | undefined)[] {
+  // The reply array is ours alone: turn its nulls into undefined in place.
+  const out = found as (Uint8Array | null | undefined)[];
+  for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = undefined;
+  return out as (Uint8Array | undefined)[];
 }
 
 /** MGET, one per hash slot on a cluster (in parallel); values in the order of `keys`. */
-export async function getBatch(
-  r: Runner,
-  keys: readonly string[],
-): Promise<(Uint8Array | undefined)[]> {
-  if (keys.length === 0) return [];
-  if (!r.cluster)
-    return copyAll(await r.run('getMany', undefined, (c) => c.mgetBuffer(keys as string[])));
+export function getBatch(r: Runner, keys: string[]): Promise<(Uint8Array | undefined)[]> {
+  r.assertOpen('getMany');
+  if (keys.length === 0) return Promise.resolve([]);
+  if (!r.cluster) return r.run('getMany', undefined, (c) => c.mgetBuffer(keys)).then(copyAll);
+  return getSlots(r, keys);
+}
+
+async function getSlots(r: Runner, keys: string[]): Promise<(Uint8Array | undefined)[]> {
   const out: (Uint8Array | undefined)[] = new Array(keys.length).fill(undefined);
   await Promise.all(
     groupBySlot(keys, r.cluster).map(async (idx) => {

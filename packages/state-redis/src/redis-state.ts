@@ -59,7 +59,11 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
   const r = new Runner(o);
   await r.pool.connect();
   const ns = namespacePrefix(o.namespace);
-  const keyOf = (key: string) => ns + key;
+  const withNs = (keys: readonly string[]): string[] => {
+    const out = new Array<string>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = ns + keys[i];
+    return out;
+  };
   let closing: Promise<void> | undefined;
 
   const manager: StateManager = {
@@ -92,11 +96,11 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
         assertKey(key, SOURCE);
         return r.run('exists', key, (c) => c.exists(ns + key)).then(positive);
       }),
-    async getMany(keys) {
-      assertKeys(keys, SOURCE);
-      r.assertOpen('getMany');
-      return getBatch(r, keys.map(keyOf));
-    },
+    getMany: (keys) =>
+      guard(() => {
+        assertKeys(keys, SOURCE);
+        return getBatch(r, withNs(keys));
+      }),
     async setMany(entries: readonly Entry[]) {
       const batch = validateEntries(entries, SOURCE);
       r.assertOpen('setMany');
@@ -108,7 +112,7 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
     async deleteMany(keys) {
       assertKeys(keys, SOURCE);
       r.assertOpen('deleteMany');
-      return deleteBatch(r, keys.map(keyOf));
+      return deleteBatch(r, withNs(keys));
     },
     async increment(key, delta = 1, opts?: SetOptions) {
       assertKey(key, SOURCE);
