@@ -125,14 +125,19 @@ function invoke(m: StateManager, method: Method, args: unknown[]): unknown {
 
 /** The keys without a (near) expiry and their values: what a rejected call must not change. */
 async function stableView(m: StateManager): Promise<Record<string, string>> {
+  const keys = await listKeys(m);
+  const [ttls, values] = await Promise.all([
+    Promise.all(keys.map((k) => m.ttl(k))),
+    m.getMany(keys),
+  ]);
   const out: Record<string, string> = {};
-  for (const k of await listKeys(m)) {
-    const ttl = await m.ttl(k);
-    if (ttl === undefined || (ttl !== null && ttl < 60_000)) continue;
-    const v = await m.get(k);
+  keys.forEach((k, i) => {
+    const ttl = ttls[i];
+    if (ttl === undefined || (ttl !== null && ttl < 60_000)) return;
+    const v = values[i];
     out[k] =
       `${v === undefined ? 'gone' : Buffer.from(v).toString('hex')}|${ttl === null ? 'none' : 'ttl'}`;
-  }
+  });
   return out;
 }
 
