@@ -121,11 +121,12 @@ describe('over stdio with an LMDB config', () => {
     expect(existsSync(join(dir, 'state'))).toBe(true); // beside the config, not in the cwd
   });
 
-  it('expands ${VAR} in the config, and a relative path is still beside the config', async () => {
+  it('expands environment variables in the config; a relative path stays beside it', async () => {
     const tmp = tempDir();
     cleanup.push(tmp.remove);
     const config = writeConfig(
       tmp.dir,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
       'backend: lmdb\npath: ${DEMO_TEST_DIR:-./from-default}\nnamespace: ${DEMO_TEST_NS}',
     );
     const s = await connectStdio(['--config', config], { DEMO_TEST_NS: 'ns-from-env' }, tmpdir());
