@@ -8,50 +8,14 @@ import {
   type StateManager,
 } from '@pforge/state-core';
 import { LRUCache } from 'lru-cache';
-import { assertPositiveInt, SOURCE } from './deadline.js';
+import {
+  type CacheStats,
+  type CachingLayerOptions,
+  type ResolvedCachingOptions,
+  resolveOptions,
+} from './caching-options.js';
+import { SOURCE } from './deadline.js';
 import { KeyEpochs } from './key-epochs.js';
-
-/** Options of {@link createCachingLayer}. */
-export interface CachingLayerOptions {
-  /**
-   * Most entries kept in memory; the least recently used goes first.
-   * @default 10000
-   */
-  maxEntries?: number;
-  /**
-   * Most bytes kept in memory (value bytes + 2 per key character + 64 per entry); the least
-   * recently used goes first, and a value larger than this is never cached.
-   * @default 33554432 (32 MiB)
-   */
-  maxBytes?: number;
-  /**
-   * How long an entry is served from memory before it is read from the backend again, in
-   * ms: the staleness bound for writes made by OTHER managers or processes (this layer's
-   * own writes update it at once). `null` keeps entries until evicted, expired or
-   * overwritten: right only when this layer is the backend's only writer.
-   * @default 1000
-   */
-  maxAgeMs?: number | null;
-  /**
-   * Whether "absent" is cached too (bounded by `maxAgeMs` like values).
-   * @default true
-   */
-  cacheMisses?: boolean;
-}
-
-/** Counters of a {@link CachingLayer}. */
-export interface CacheStats {
-  /** Reads answered from memory. */
-  hits: number;
-  /** Reads that went to the backend. */
-  misses: number;
-  /** Entries dropped to stay within `maxEntries`/`maxBytes`. */
-  evictions: number;
-  /** Entries held now. */
-  entries: number;
-  /** Bytes held now (as counted for `maxBytes`). */
-  bytes: number;
-}
 
 /** A {@link StateManager} that answers reads from a bounded in-memory cache in front of another. */
 export interface CachingLayer extends StateManager {
@@ -69,6 +33,7 @@ interface Cached {
 }
 
 const ENTRY_OVERHEAD = 64;
+const FOREVER = Number.POSITIVE_INFINITY;
 
 /**
  * A caching layer: `backend` with a bounded LRU cache in front of it. Reads (`get`,
@@ -87,225 +52,263 @@ export function createCachingLayer(
   backend: StateManager,
   options: CachingLayerOptions = {},
 ): CachingLayer {
-  const o = resolveOptions(options);
-  const stats = { hits: 0, misses: 0, evictions: 0 };
-  const lru = new LRUCache<string, Cached>({
-    max: o.maxEntries,
-    maxSize: o.maxBytes,
-    sizeCalculation: (c, key) => (c.value?.byteLength ?? 0) + key.length * 2 + ENTRY_OVERHEAD,
-    dispose: (_v, _k, reason) => {
-      if (reason === 'evict') stats.evictions++;
-    },
-  });
-  const epochs = new KeyEpochs();
-  let closed = false;
+  return new LruCachingLayer(backend, resolveOptions(options));
+}
 
-  const cap = (expiresAt: number) =>
-    o.maxAgeMs === null ? expiresAt : Math.min(expiresAt, Date.now() + o.maxAgeMs);
-  const put = (key: string, value: Uint8Array | undefined, expiresAt: number) => {
-    if (value === undefined && !o.cacheMisses) lru.delete(key);
-    else lru.set(key, { value, expiresAt: cap(expiresAt) });
-  };
-  const fresh = (key: string): Cached | undefined => {
-    const c = lru.get(key);
-    if (c === undefined) return undefined;
-    if (c.expiresAt > Date.now()) return c;
-    lru.delete(key);
-    return undefined;
-  };
-  const guard = (op: string) => {
-    if (closed)
+class LruCachingLayer implements CachingLayer {
+  readonly backend: StateManager;
+  readonly #o: ResolvedCachingOptions;
+  readonly #counts = { hits: 0, misses: 0, evictions: 0 };
+  readonly #lru: LRUCache<string, Cached>;
+  readonly #epochs = new KeyEpochs();
+  #closed = false;
+
+  constructor(backend: StateManager, o: ResolvedCachingOptions) {
+    this.backend = backend;
+    this.#o = o;
+    this.#lru = new LRUCache<string, Cached>({
+      max: o.maxEntries,
+      maxSize: o.maxBytes,
+      sizeCalculation: (c, key) => (c.value?.byteLength ?? 0) + key.length * 2 + ENTRY_OVERHEAD,
+      dispose: (_v, _k, reason) => {
+        if (reason === 'evict') this.#counts.evictions++;
+      },
+    });
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    this.#guard('get');
+    const c = this.#fresh(key);
+    if (c) {
+      this.#counts.hits++;
+      return c.value === undefined ? undefined : copyBytes(c.value);
+    }
+    if (!isValidKey(key)) return this.backend.get(key); // the backend reports the bad key
+    return (await this.#fetch([key]))[0];
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    this.#guard('getMany');
+    if (!Array.isArray(keys) || !keys.every(isValidKey)) return this.backend.getMany(keys);
+    const out: (Uint8Array | undefined)[] = [];
+    const missing: number[] = [];
+    keys.forEach((k, i) => {
+      const c = this.#fresh(k);
+      if (c) {
+        this.#counts.hits++;
+        out[i] = c.value === undefined ? undefined : copyBytes(c.value);
+      } else missing.push(i);
+    });
+    if (missing.length === 0) return out;
+    const got = await this.#fetch(missing.map((i) => keys[i]!));
+    missing.forEach((i, j) => {
+      out[i] = got[j];
+    });
+    return out;
+  }
+
+  set(key: string, value: Uint8Array, opts?: SetOptions): Promise<void> {
+    return this.#write(
+      'set',
+      key,
+      () => this.backend.set(key, value, opts),
+      (_r, t0) =>
+        this.#put(key, copyBytes(value), opts?.ttl === undefined ? FOREVER : t0 + opts.ttl),
+    );
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.#write(
+      'delete',
+      key,
+      () => this.backend.delete(key),
+      () => this.#put(key, undefined, FOREVER),
+    );
+  }
+
+  compareAndSwap(
+    key: string,
+    expected: Uint8Array | undefined,
+    next: Uint8Array | undefined,
+    opts?: SetOptions,
+  ): Promise<boolean> {
+    const swap = () => this.backend.compareAndSwap(key, expected, next, opts);
+    return this.#write('compareAndSwap', key, swap, (swapped, t0) => {
+      if (!swapped) return;
+      const ttl = next === undefined ? undefined : opts?.ttl;
+      this.#put(
+        key,
+        next === undefined ? undefined : copyBytes(next),
+        ttl === undefined ? FOREVER : t0 + ttl,
+      );
+    });
+  }
+
+  increment(key: string, delta?: number, opts?: SetOptions): Promise<number> {
+    return this.#write('increment', key, () => this.backend.increment(key, delta, opts));
+  }
+
+  expire(key: string, ttl: number | null): Promise<boolean> {
+    return this.#write('expire', key, () => this.backend.expire(key, ttl));
+  }
+
+  setMany(entries: readonly Entry[]): Promise<void> {
+    const keys = Array.isArray(entries) ? entries.map((e: Entry | undefined) => e?.key) : [];
+    return this.#writeMany('setMany', keys, () => this.backend.setMany(entries));
+  }
+
+  deleteMany(keys: readonly string[]): Promise<number> {
+    return this.#writeMany('deleteMany', keys, () => this.backend.deleteMany(keys));
+  }
+
+  async ttl(key: string): Promise<number | null | undefined> {
+    this.#guard('ttl');
+    return this.backend.ttl(key);
+  }
+
+  async *keys(opts?: PrefixOptions): AsyncGenerator<string> {
+    this.#guard('keys');
+    yield* this.backend.keys(opts);
+  }
+
+  async clear(opts?: PrefixOptions): Promise<number> {
+    this.#guard('clear');
+    this.#epochs.beginClear();
+    try {
+      return await this.backend.clear(opts);
+    } finally {
+      this.#epochs.endClear();
+      this.#dropPrefix(typeof opts?.prefix === 'string' ? opts.prefix : '');
+    }
+  }
+
+  stats(): CacheStats {
+    return { ...this.#counts, entries: this.#lru.size, bytes: this.#lru.calculatedSize };
+  }
+
+  invalidate(key?: string): void {
+    if (key === undefined) this.#lru.clear();
+    else this.#lru.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#lru.clear();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #guard(op: string): void {
+    if (this.#closed) {
       throw new StateError(
         'ERR_STATE_CLOSED',
         `[${SOURCE}] caching layer: ${op}() called after close()`,
       );
-  };
+    }
+  }
 
-  /** Reads `keys` from the backend with their expiry, filling the cache where safe. */
-  const fetch = async (keys: readonly string[]): Promise<(Uint8Array | undefined)[]> => {
-    stats.misses += keys.length;
-    const tokens = keys.map((k) => epochs.beginRead(k));
+  /** Caches `value` (or "absent") until `expiresAt`, capped at `maxAgeMs` from now. */
+  #put(key: string, value: Uint8Array | undefined, expiresAt: number): void {
+    if (value === undefined && !this.#o.cacheMisses) {
+      this.#lru.delete(key);
+      return;
+    }
+    const maxAge = this.#o.maxAgeMs;
+    this.#lru.set(key, {
+      value,
+      expiresAt: maxAge === null ? expiresAt : Math.min(expiresAt, Date.now() + maxAge),
+    });
+  }
+
+  #fresh(key: string): Cached | undefined {
+    const c = this.#lru.get(key);
+    if (c === undefined || c.expiresAt > Date.now()) return c;
+    this.#lru.delete(key);
+    return undefined;
+  }
+
+  /** Reads `keys` from the backend with their expiry, filling the cache where no write overlapped. */
+  async #fetch(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    this.#counts.misses += keys.length;
+    const tokens = keys.map((k) => this.#epochs.beginRead(k));
     const t0 = Date.now();
     let values: (Uint8Array | undefined)[] = [];
     let ttls: (number | null | undefined)[] = [];
     try {
       const got =
-        keys.length === 1 ? backend.get(keys[0]!).then((v) => [v]) : backend.getMany(keys);
-      [values, ttls] = await Promise.all([got, Promise.all(keys.map((k) => backend.ttl(k)))]);
+        keys.length === 1
+          ? this.backend.get(keys[0]!).then((v) => [v])
+          : this.backend.getMany(keys);
+      [values, ttls] = await Promise.all([got, Promise.all(keys.map((k) => this.backend.ttl(k)))]);
     } finally {
       keys.forEach((k, i) => {
-        const fill = epochs.endRead(k, tokens[i]!) && values.length > 0;
+        const fill = this.#epochs.endRead(k, tokens[i]!) && values.length > 0;
         const v = values[i];
         const left = ttls[i];
+        // A value without a ttl (or the reverse) means the key changed between the two reads.
         if (!fill || (v === undefined) !== (left === undefined)) return;
-        put(
+        // The backend counted `left` from a moment after t0, so t0 + left is on the early side.
+        this.#put(
           k,
           v === undefined ? undefined : copyBytes(v),
-          left == null ? Number.POSITIVE_INFINITY : t0 + left,
+          left == null ? FOREVER : t0 + left,
         );
       });
     }
     return values;
-  };
-  const read = async (key: string): Promise<Uint8Array | undefined> => {
-    guard('get');
-    const c = fresh(key);
-    if (c) {
-      stats.hits++;
-      return c.value === undefined ? undefined : copyBytes(c.value);
-    }
-    if (!isValidKey(key)) return backend.get(key); // the backend reports the bad key
-    return (await fetch([key]))[0];
-  };
-  /** Runs a write; on success `after` may fill the cache (when no other write overlapped). */
-  const write = async <T>(
+  }
+
+  /** Runs a write; on success `after` may fill the cache, when no other write to the key overlapped. */
+  async #write<T>(
     op: string,
     key: string,
     run: () => Promise<T>,
     after?: (r: T, t0: number) => void,
-  ): Promise<T> => {
-    guard(op);
-    const e = epochs.beginWrite(key);
-    lru.delete(key);
+  ): Promise<T> {
+    this.#guard(op);
+    const e = this.#epochs.beginWrite(key);
+    this.#lru.delete(key);
     const t0 = Date.now();
-    let latest = false;
+    let ok = false;
+    let r: T;
     try {
-      const r = await run();
-      latest = epochs.endWrite(key, e);
-      if (latest && after) after(r, t0);
-      return r;
-    } catch (err) {
-      if (!latest) epochs.endWrite(key, e);
-      throw err;
+      r = await run();
+      ok = true;
     } finally {
-      if (!latest) lru.delete(key);
+      const latest = this.#epochs.endWrite(key, e);
+      if (ok && latest && after) after(r!, t0);
+      else this.#lru.delete(key);
     }
-  };
-  const expiryOf = (t0: number, ttl: number | undefined) =>
-    ttl === undefined ? Number.POSITIVE_INFINITY : t0 + ttl;
-
-  const layer: CachingLayer = {
-    backend,
-    get: read,
-    exists: async (key) => (await read(key)) !== undefined,
-    getMany: async (keys) => {
-      guard('getMany');
-      if (!Array.isArray(keys) || !keys.every(isValidKey)) return backend.getMany(keys);
-      const out: (Uint8Array | undefined)[] = [];
-      const missing: number[] = [];
-      keys.forEach((k, i) => {
-        const c = fresh(k);
-        if (c) {
-          stats.hits++;
-          out[i] = c.value === undefined ? undefined : copyBytes(c.value);
-        } else missing.push(i);
-      });
-      if (missing.length === keys.length) return fetch(keys);
-      if (missing.length === 0) return out;
-      const got = await fetch(missing.map((i) => keys[i]!));
-      missing.forEach((i, j) => {
-        out[i] = got[j];
-      });
-      return out;
-    },
-    set: (key, value, opts?: SetOptions) =>
-      write(
-        'set',
-        key,
-        () => backend.set(key, value, opts),
-        (_r, t0) => put(key, copyBytes(value), expiryOf(t0, opts?.ttl)),
-      ),
-    delete: (key) =>
-      write(
-        'delete',
-        key,
-        () => backend.delete(key),
-        () => put(key, undefined, Number.POSITIVE_INFINITY),
-      ),
-    setMany: (entries: readonly Entry[]) =>
-      many(
-        'setMany',
-        Array.isArray(entries) ? entries.map((e: Entry | undefined) => e?.key) : [],
-        () => backend.setMany(entries),
-      ),
-    deleteMany: (keys) => many('deleteMany', keys, () => backend.deleteMany(keys)),
-    increment: (key, delta, opts) =>
-      write('increment', key, () => backend.increment(key, delta, opts)),
-    compareAndSwap: (key, expected, next, opts?: SetOptions) =>
-      write(
-        'compareAndSwap',
-        key,
-        () => backend.compareAndSwap(key, expected, next, opts),
-        (swapped, t0) => {
-          if (swapped)
-            put(
-              key,
-              next === undefined ? undefined : copyBytes(next),
-              expiryOf(t0, next === undefined ? undefined : opts?.ttl),
-            );
-        },
-      ),
-    ttl: async (key) => {
-      guard('ttl');
-      return backend.ttl(key);
-    },
-    expire: (key, ttl) => write('expire', key, () => backend.expire(key, ttl)),
-    keys: (opts?: PrefixOptions) => keysOf(opts),
-    clear: async (opts?: PrefixOptions) => {
-      guard('clear');
-      epochs.beginClear();
-      try {
-        return await backend.clear(opts);
-      } finally {
-        epochs.endClear();
-        dropPrefix(opts?.prefix ?? '');
-      }
-    },
-    stats: () => ({ ...stats, entries: lru.size, bytes: lru.calculatedSize }),
-    invalidate: (key) => (key === undefined ? lru.clear() : void lru.delete(key)),
-    close: async () => {
-      closed = true;
-      lru.clear();
-    },
-    [Symbol.asyncDispose]: () => layer.close(),
-  };
+    return r;
+  }
 
   /** A batch write: invalidates every key it names, before and after. */
-  async function many<T>(op: string, keys: readonly unknown[], run: () => Promise<T>): Promise<T> {
-    guard(op);
+  async #writeMany<T>(op: string, keys: readonly unknown[], run: () => Promise<T>): Promise<T> {
+    this.#guard(op);
     const ks = (Array.isArray(keys) ? keys : []).filter((k): k is string => typeof k === 'string');
-    const started = ks.map((k) => [k, epochs.beginWrite(k)] as const);
-    for (const k of ks) lru.delete(k);
+    const started = ks.map((k) => [k, this.#epochs.beginWrite(k)] as const);
+    for (const k of ks) this.#lru.delete(k);
     try {
       return await run();
     } finally {
       for (const [k, e] of started) {
-        epochs.endWrite(k, e);
-        lru.delete(k);
+        this.#epochs.endWrite(k, e);
+        this.#lru.delete(k);
       }
     }
   }
-  async function* keysOf(opts?: PrefixOptions): AsyncGenerator<string> {
-    guard('keys');
-    yield* backend.keys(opts);
-  }
-  function dropPrefix(prefix: string): void {
+
+  #dropPrefix(prefix: string): void {
     if (prefix === '') {
-      lru.clear();
+      this.#lru.clear();
       return;
     }
-    for (const k of [...lru.keys()]) if (k.startsWith(prefix)) lru.delete(k);
+    for (const k of [...this.#lru.keys()]) if (k.startsWith(prefix)) this.#lru.delete(k);
   }
-  return layer;
-}
-
-function resolveOptions(options: CachingLayerOptions): Required<CachingLayerOptions> {
-  const where = 'createCachingLayer()';
-  const maxEntries = options.maxEntries ?? 10_000;
-  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-  assertPositiveInt(maxEntries, 'maxEntries', where);
-  assertPositiveInt(maxBytes, 'maxBytes', where);
-  const maxAgeMs = options.maxAgeMs === undefined ? 1_000 : options.maxAgeMs;
-  if (maxAgeMs !== null) assertPositiveInt(maxAgeMs, 'maxAgeMs', where);
-  return { maxEntries, maxBytes, maxAgeMs, cacheMisses: options.cacheMisses ?? true };
 }

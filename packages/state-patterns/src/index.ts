@@ -1,7 +1,8 @@
 export type { GetOrComputeOptions } from './cache-aside.js';
 export { getOrCompute } from './cache-aside.js';
-export type { CacheStats, CachingLayer, CachingLayerOptions } from './caching-layer.js';
+export type { CachingLayer } from './caching-layer.js';
 export { createCachingLayer } from './caching-layer.js';
+export type { CacheStats, CachingLayerOptions } from './caching-options.js';
 export type { Counter, CounterOptions } from './counter.js';
 export { counter } from './counter.js';
 export type { FailurePolicy } from './deadline.js';
