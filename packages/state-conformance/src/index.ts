@@ -37,7 +37,8 @@ export type {
  * });
  */
 export function runConformanceSuite(target: ConformanceTarget): void {
-  describe.sequential(`@pforge/state-conformance: ${target.name}`, () => {
+  const timeout = target.timing?.testTimeoutMs ?? 20_000;
+  describe.sequential(`@pforge/state-conformance: ${target.name}`, { timeout }, () => {
     const h = createHarness(target);
     registerBasic(h);
     registerValues(h);

@@ -22,6 +22,8 @@ export interface ConformanceTiming {
   shortTtlMs?: number;
   /** How long past a short TTL the suite waits before expecting the key gone, in ms. @default 150 */
   slackMs?: number;
+  /** Timeout of every other test, in ms (vitest's own default of 5 s is tight for a remote store). @default 20000 */
+  testTimeoutMs?: number;
   /** Timeout of the slow tests (concurrency, 16 MiB values, model, fuzz), in ms. @default 60000 */
   slowTestTimeoutMs?: number;
 }
