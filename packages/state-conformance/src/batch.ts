@@ -2,6 +2,7 @@ import type { Entry, StateManager } from '@pforge/state-core';
 import { describe, expect, it } from 'vitest';
 import { bytes, expectBytes, expectRejects, type Harness, hex, snapshot } from './harness.js';
 
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 const text = (v: Uint8Array | undefined) =>
   v === undefined ? undefined : Buffer.from(v).toString();
 
@@ -165,8 +166,9 @@ function registerAtomicity(h: Harness): void {
     while (!stop() || reads === 0) {
       const got = (await reader.getMany(keys)).map(hex);
       reads++;
-      // Yield to the event loop: a writer waiting on I/O or a timer must get to run.
-      await new Promise((r) => setImmediate(r));
+      // Reads interleave with the writer's promise chain; every few reads the loop also yields
+      // to the event loop, so a writer waiting on I/O or a timer gets to run too.
+      if (reads % 4 === 0) await yieldToEventLoop();
       if (new Set(got).size !== 1)
         torn.push(JSON.stringify(got.map((g) => (g ? Buffer.from(g, 'hex').toString() : g))));
     }
@@ -182,7 +184,10 @@ function registerAtomicity(h: Harness): void {
     await writer.setMany(entries(0));
     let done = false;
     const watching = watch(reader, () => done);
-    for (let round = 1; round <= 150; round++) await writer.setMany(entries(round));
+    for (let round = 1; round <= 150; round++) {
+      await writer.setMany(entries(round));
+      if (round % 3 === 0) await yieldToEventLoop();
+    }
     done = true;
     const { torn, reads } = await watching;
     expect(reads).toBeGreaterThan(0);
@@ -200,6 +205,7 @@ function registerAtomicity(h: Harness): void {
     for (let round = 1; round <= 75; round++) {
       await writer.setMany(entries(round));
       expect(await writer.deleteMany(keys)).toBe(SIZE);
+      if (round % 3 === 0) await yieldToEventLoop();
     }
     done = true;
     const { torn, reads } = await watching;

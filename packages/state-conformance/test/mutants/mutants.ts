@@ -68,6 +68,12 @@ export const MUTANTS: Record<string, Mutant> = {
       },
     }),
   },
+  // A driver with only the six required methods: the base's derived setMany/deleteMany write
+  // one key at a time, so a reader can see half a batch even with no I/O at all.
+  'derived-batches': {
+    caughtBy: 'batches',
+    driver: ({ writeMany: _w, removeMany: _r, ...d }) => d,
+  },
   'deleteMany-counts-duplicates': {
     caughtBy: 'batches',
     override: (m) => ({
