@@ -111,14 +111,37 @@ export class Arena {
       at = outTop;
       outTop += total;
     }
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i] as Slot | undefined;
-      if (slot === undefined) continue;
-      const n = slot.n;
-      const out = new Uint8Array(buf, at, n);
-      out.set(new Uint8Array(slot.c!.buf, slot.o, n));
-      slots[i] = out;
-      at += placeBytes(n);
+    const count = slots.length;
+    let i = 0;
+    while (i < count) {
+      const first = slots[i] as Slot | undefined;
+      if (first === undefined) {
+        i++;
+        continue;
+      }
+      // Values written together sit together: copy each run of neighbours in one go.
+      const c = first.c!;
+      let end = first.o + placeBytes(first.n);
+      let j = i + 1;
+      for (; j < count; j++) {
+        const next = slots[j] as Slot | undefined;
+        if (next === undefined || next.c !== c || next.o !== end) break;
+        end += placeBytes(next.n);
+      }
+      if (j - i === 1) {
+        const out = new Uint8Array(buf, at, first.n);
+        out.set(new Uint8Array(c.buf, first.o, first.n));
+        slots[i++] = out;
+        at += placeBytes(first.n);
+        continue;
+      }
+      const run = end - first.o;
+      new Uint8Array(buf, at, run).set(new Uint8Array(c.buf, first.o, run));
+      for (; i < j; i++) {
+        const n = (slots[i] as Slot).n;
+        slots[i] = new Uint8Array(buf, at, n);
+        at += placeBytes(n);
+      }
     }
     return slots as (Uint8Array | undefined)[];
   }

@@ -149,21 +149,20 @@ class MemoryState implements StateManager {
       assertKeys(keys, SOURCE);
       const { map, space } = this;
       const lru = space.maxEntries !== 0;
-      const found: (Rec | undefined)[] = [];
+      const n = keys.length;
+      const found: (Rec | undefined)[] = new Array(n); // every index is assigned below
       let total = 0;
       const now = Date.now();
-      for (let i = 0; i < keys.length; i++) {
-        const rec = map.get(keys[i]!);
+      for (let i = 0; i < n; i++) {
+        let rec = map.get(keys[i]!);
         if (rec !== undefined && rec.e !== NEVER && rec.e <= now) {
           this.core.drop(rec);
-          found.push(undefined);
-        } else if (rec === undefined) {
-          found.push(undefined);
-        } else {
-          if (lru) space.touch(rec);
-          found.push(rec);
-          total += placeBytes(rec.n);
+          rec = undefined;
         }
+        found[i] = rec;
+        if (rec === undefined) continue;
+        if (lru) space.touch(rec);
+        total += placeBytes(rec.n);
       }
       return Promise.resolve(this.arena.readMany(found, total));
     } catch (err) {

@@ -189,7 +189,11 @@ export class StoreCore {
 
   /** Gives `rec` the absolute expiry `e` ({@link NEVER} clears it). */
   expireAt(rec: Rec, e: number): void {
+    const was = rec.e;
     rec.e = e;
+    // A later expiry leaves the record filed early: the sweep re-files it when its old grain
+    // comes, so refreshing a TTL costs O(1) instead of a sift through the heap.
+    if (rec.i >= 0 && e >= was && e !== NEVER) return;
     if (e === NEVER) {
       if (rec.i >= 0) this.heap.remove(rec);
       return;
@@ -202,8 +206,6 @@ export class StoreCore {
       rec.h = h;
       this.heap.update(rec);
     }
-    // A later expiry leaves the record filed early: the sweep re-files it when its old grain
-    // comes, so refreshing a TTL costs O(1) instead of a sift through the heap.
   }
 
   /**
