@@ -4,6 +4,8 @@
  * client with `enableAutoPipelining` (best with many calls in flight). Keyv 5 + @keyv/redis
  * joins the batch reads. Values are 100 bytes; 10,000 keys are preloaded.
  * Set REDIS_URL to use a running server instead of starting redis-server.
+ * Network round trips make single slices noisy on a shared machine, so this group defaults to
+ * many short interleaved rounds (31 × 100 ms; BENCH_ROUNDS / BENCH_SLICE_MS override).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -17,6 +19,7 @@ const SEQ = 100;
 const IN_FLIGHT = 64;
 const IN_FLIGHT_TOTAL = 2_000;
 const BATCH = 100;
+const TTL_MS = 3_600_000;
 
 const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
 const value = new Uint8Array(100).fill(7);
@@ -106,9 +109,13 @@ export async function run(): Promise<void> {
 
   const rawKey = (i: number) => `raw:${keys[i]}`;
   const ourEntries = batches.map((b) => b.map((key) => ({ key, value })));
-  const pipelineSet = (c: Redis, b: string[]) => {
-    const p = c.pipeline();
-    for (const k of b) p.set(`raw:${k}`, valueBuf);
+  const ttlEntries = batches.map((b) => b.map((key) => ({ key, value, ttl: TTL_MS })));
+  const pipelineSet = (c: Redis, b: string[], ttl?: number, multi = false) => {
+    const p = multi ? c.multi() : c.pipeline();
+    for (const k of b) {
+      if (ttl === undefined) p.set(`raw:${k}`, valueBuf);
+      else p.set(`raw:${k}`, valueBuf, 'PX', ttl);
+    }
     return p.exec();
   };
   const workloads: Workload[] = [
@@ -165,14 +172,28 @@ export async function run(): Promise<void> {
         batch('@pforge/state-redis', (_b, i) => ours.setMany(ourEntries[i]!)),
         batch('ioredis pipeline (plain)', (b) => pipelineSet(plain, b)),
         batch('ioredis pipeline (auto-pipelining)', (b) => pipelineSet(auto, b)),
+        batch('ioredis MSET (plain)', (b) => plain.mset(b.flatMap((k) => [`raw:${k}`, valueBuf]))),
         batch('Keyv + @keyv/redis', (b) =>
           keyv.setMany(b.map((key) => ({ key, value: 'x'.repeat(100) }))),
         ),
       ],
     },
+    {
+      name: `setMany of ${BATCH} with ttl (ops = keys)`,
+      baseline: 'ioredis pipeline SET PX (plain)',
+      cases: [
+        batch('@pforge/state-redis', (_b, i) => ours.setMany(ttlEntries[i]!)),
+        batch('ioredis pipeline SET PX (plain)', (b) => pipelineSet(plain, b, TTL_MS)),
+        batch('ioredis pipeline SET PX (auto-pipelining)', (b) => pipelineSet(auto, b, TTL_MS)),
+        batch('ioredis MULTI SET PX (plain)', (b) => pipelineSet(plain, b, TTL_MS, true)),
+      ],
+    },
   ];
   try {
-    await runWorkloads(workloads);
+    await runWorkloads(workloads, {
+      rounds: Number(process.env.BENCH_ROUNDS ?? 31),
+      sliceMs: Number(process.env.BENCH_SLICE_MS ?? 100),
+    });
   } finally {
     await ours.close();
     plain.disconnect();
