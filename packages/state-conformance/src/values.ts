@@ -11,6 +11,8 @@ const INVALID_VALUES: readonly [string, unknown][] = [
   ['a DataView', new DataView(new ArrayBuffer(4))],
   ['a Uint16Array', new Uint16Array(2)],
   ['an Int8Array', new Int8Array(2)],
+  ['a Uint8ClampedArray', new Uint8ClampedArray(2)],
+  ['a Float32Array', new Float32Array(1)],
   ['an array of numbers', [1, 2, 3]],
   ['a plain object', { 0: 1, length: 1 }],
   ['a boolean', true],
