@@ -22,9 +22,9 @@ import {
   validateEntries,
 } from '@pforge/state-core';
 import { type Arena, placeBytes } from './arena.js';
+import { scanKeys } from './key-cursor.js';
 import {
   DEFAULT_SWEEP_INTERVAL_MS,
-  type KeyCursor,
   NEVER,
   type Rec,
   type Space,
@@ -279,7 +279,9 @@ class MemoryState implements StateManager {
   }
 
   keys(options?: PrefixOptions): AsyncIterable<string> {
-    return this.scan(options);
+    return scanKeys(this.space, options, () => {
+      if (this.closed) throw this.closedError('keys');
+    });
   }
 
   clear(options?: PrefixOptions): Promise<number> {
@@ -310,29 +312,6 @@ class MemoryState implements StateManager {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  /** Lazily yields live keys; a key moved or recreated behind the cursor is not seen twice. */
-  private async *scan(options: PrefixOptions | undefined): AsyncGenerator<string> {
-    if (this.closed) throw this.closedError('keys');
-    const prefix = resolvePrefix(options, SOURCE);
-    const space = this.space;
-    const cursor: KeyCursor = { start: this.core.seq, at: 0, skip: new Set() };
-    space.cursors ??= new Set();
-    space.cursors.add(cursor);
-    try {
-      for (const rec of space.map.values()) {
-        if (this.closed) throw this.closedError('keys');
-        cursor.at = rec.q;
-        if (rec.q > cursor.start && cursor.skip.has(rec.k)) continue;
-        if (prefix !== '' && !rec.k.startsWith(prefix)) continue;
-        if (rec.e !== NEVER && rec.e <= Date.now()) continue;
-        yield rec.k;
-      }
-    } finally {
-      space.cursors.delete(cursor);
-      if (space.cursors.size === 0) space.cursors = undefined;
-    }
   }
 
   private closedError(op: string): StateError {

@@ -1,5 +1,6 @@
 import { Arena, type Chunk, type Slot } from './arena.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import type { KeyCursor } from './key-cursor.js';
 
 /** Expiry of a key that never expires. */
 export const NEVER = Number.POSITIVE_INFINITY;
@@ -53,16 +54,6 @@ export class Rec implements Slot {
     this.s = s;
     this.q = q;
   }
-}
-
-/** The state of one running `keys()` iteration, so a key moved behind it is not seen twice. */
-export interface KeyCursor {
-  /** `seq` when the iteration began: records with a larger `q` were (re)inserted since. */
-  start: number;
-  /** `q` of the last record visited. */
-  at: number;
-  /** Keys already visited that were since moved or recreated behind the cursor. */
-  skip: Set<string>;
 }
 
 /** The keys of one namespace, in insertion (LRU: recency) order. */
