@@ -51,7 +51,7 @@ export function createDriverManager(
     }
   };
   const live = (e: StoredEntry | undefined, now = Date.now()): StoredEntry | undefined =>
-    e === undefined || (e.expiresAt !== undefined && e.expiresAt <= now) ? undefined : e;
+    e === undefined || (e.expiresAt != null && e.expiresAt <= now) ? undefined : e;
   const entryOf = (value: Uint8Array, ttl: number | undefined): StoredEntry => ({
     value: copyBytes(value),
     expiresAt: expiresAtFor(ttl),
@@ -190,12 +190,18 @@ export function createDriverManager(
   };
 
   async function* scanKeys(opts?: PrefixOptions): AsyncGenerator<string> {
-    const prefix = await run('keys', async () => ns + resolvePrefix(opts, source));
-    const it = driver.scan(prefix)[Symbol.asyncIterator]();
-    for (;;) {
-      const step = await run('keys', () => it.next());
-      if (step.done) return;
-      yield step.value.slice(ns.length);
+    const it = await run('keys', async () =>
+      driver.scan(ns + resolvePrefix(opts, source))[Symbol.asyncIterator](),
+    );
+    try {
+      for (;;) {
+        const step = await run('keys', () => it.next());
+        if (step.done) return;
+        yield step.value.slice(ns.length);
+      }
+    } finally {
+      // A consumer that stops early (`break`) lets the driver release its cursor.
+      await it.return?.()?.catch(() => undefined);
     }
   }
   return manager;
