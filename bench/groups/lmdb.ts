@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLmdbState, type Durability, type LmdbState } from '@pforge/state-lmdb';
 import { open, type RootDatabase } from 'lmdb';
-import { inFlight, runWorkloads, type Workload } from '../harness.js';
+import { inFlight, printRows, type Row, runWorkloads, type Workload } from '../harness.js';
 
 const VALUE_BYTES = 100;
 const SMALL = 10_000;
@@ -62,41 +62,83 @@ const nextKey = (n: number) => {
   return keyOf(cursor);
 };
 
-function readWorkloads(p: Pair, n: number, label: string): Workload[] {
+const LARGE_LABEL = `${LARGE.toLocaleString('en-US')} keys`;
+const SMALL_LABEL = `${SMALL.toLocaleString('en-US')} keys`;
+
+/** get hit at 10k and at 1M keys in one workload, so the 1M ÷ 10k ratios come from one run. */
+function getWorkload(small: Pair, large: Pair): Workload {
+  const getCase = (name: string, p: Pair, n: number, raw: boolean) => {
+    let c = 0;
+    const next = () => {
+      c = (c + 7919) % n;
+      return keyOf(c);
+    };
+    return {
+      name,
+      run: raw
+        ? () => inFlight(1, 1000, async () => p.raw.get(`pforge:${next()}`))
+        : () => inFlight(1, 1000, () => p.ours.get(next())),
+    };
+  };
+  return {
+    name: 'get hit',
+    baseline: `${RAW}, ${SMALL_LABEL}`,
+    cases: [
+      getCase(`${RAW}, ${SMALL_LABEL}`, small, SMALL, true),
+      getCase(`${OURS}, ${SMALL_LABEL}`, small, SMALL, false),
+      getCase(`${RAW}, ${LARGE_LABEL}`, large, LARGE, true),
+      getCase(`${OURS}, ${LARGE_LABEL}`, large, LARGE, false),
+    ],
+  };
+}
+
+function getManyWorkload(p: Pair): Workload {
   const batches = Array.from({ length: 50 }, (_, b) =>
-    Array.from({ length: 100 }, (_, i) => keyOf((b * 100 + i * 97) % n)),
+    Array.from({ length: 100 }, (_, i) => keyOf((b * 100 + i * 97) % SMALL)),
   );
   const rawBatches = batches.map((ks) => ks.map((k) => `pforge:${k}`));
   let b = 0;
-  return [
-    {
-      name: `get hit${label}`,
-      baseline: RAW,
-      cases: [
-        { name: RAW, run: () => inFlight(1, 1000, async () => p.raw.get(`pforge:${nextKey(n)}`)) },
-        { name: OURS, run: () => inFlight(1, 1000, () => p.ours.get(nextKey(n))) },
-      ],
-    },
-    ...(label
-      ? []
-      : [
-          {
-            name: 'getMany of 100',
-            baseline: 'lmdb-js getMany (raw)',
-            cases: [
-              {
-                name: 'lmdb-js getMany (raw)',
-                run: async () => (await p.raw.getMany(rawBatches[b++ % 50]!)).length,
-              },
-              {
-                name: 'lmdb-js get loop (raw)',
-                run: async () => rawBatches[b++ % 50]!.map((k) => p.raw.get(k)).length,
-              },
-              { name: OURS, run: async () => (await p.ours.getMany(batches[b++ % 50]!)).length },
-            ],
-          },
-        ]),
-  ];
+  return {
+    name: 'getMany of 100',
+    baseline: 'lmdb-js getMany (raw)',
+    cases: [
+      {
+        name: 'lmdb-js getMany (raw)',
+        run: async () => (await p.raw.getMany(rawBatches[b++ % 50]!)).length,
+      },
+      {
+        name: 'lmdb-js get loop (raw)',
+        run: async () => rawBatches[b++ % 50]!.map((k) => p.raw.get(k)).length,
+      },
+      { name: OURS, run: async () => (await p.ours.getMany(batches[b++ % 50]!)).length },
+    ],
+  };
+}
+
+/** Ratios the targets are stated in, derived from rows of one workload. */
+function derivedRows(rows: Row[]): Row[] {
+  const ops = (workload: string, name: string) =>
+    rows.find((r) => r.workload === workload && r.name === name)?.opsPerSec ?? Number.NaN;
+  const out: Row[] = [];
+  for (const impl of [RAW, OURS]) {
+    const small = ops('get hit', `${impl}, ${SMALL_LABEL}`);
+    const large = ops('get hit', `${impl}, ${LARGE_LABEL}`);
+    out.push({
+      workload: `get hit: ${LARGE_LABEL} ÷ ${SMALL_LABEL}`,
+      name: impl,
+      opsPerSec: large,
+      ratio: large / small,
+    });
+  }
+  const loop = ops('getMany of 100', 'lmdb-js get loop (raw)');
+  const ours = ops('getMany of 100', OURS);
+  out.push({
+    workload: 'getMany of 100 vs raw get loop',
+    name: OURS,
+    opsPerSec: ours,
+    ratio: ours / loop,
+  });
+  return out;
 }
 
 function writeWorkloads(p: Pair, level: Durability): Workload[] {
@@ -185,7 +227,10 @@ export async function run(): Promise<void> {
   try {
     const small = await openPair('overlapped');
     await fill(small, SMALL);
-    await runWorkloads(readWorkloads(small, SMALL, ''));
+    const large = await openPair('none');
+    await fill(large, LARGE);
+    const reads = await runWorkloads([getWorkload(small, large), getManyWorkload(small)]);
+    await closePair(large);
     await closePair(small);
     for (const level of levels) {
       const p = await openPair(level);
@@ -193,10 +238,7 @@ export async function run(): Promise<void> {
       await runWorkloads(writeWorkloads(p, level));
       await closePair(p);
     }
-    const large = await openPair('none');
-    await fill(large, LARGE);
-    await runWorkloads(readWorkloads(large, LARGE, ` at ${LARGE.toLocaleString('en-US')} keys`));
-    await closePair(large);
+    printRows(derivedRows(reads));
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }

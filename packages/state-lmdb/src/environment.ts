@@ -10,7 +10,12 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateError } from '@pforge/state-core';
-import { type DatabaseOptions, open, type RootDatabase } from 'lmdb';
+import {
+  type DatabaseOptions,
+  open,
+  type RootDatabase,
+  type RootDatabaseOptionsWithPath,
+} from 'lmdb';
 import type { Durability, ResolvedLmdbOptions } from './options.js';
 import { SOURCE } from './options.js';
 import { type ExpiryKey, expiryKeyEncoder, recordKeyEncoder } from './record.js';
@@ -39,9 +44,9 @@ export interface Environment {
   readonly path: string;
   readonly durability: Durability;
   readonly root: RootDatabase;
-  /** Records: full key (namespace prefix + key) to header + value. */
+  /** Records (LMDB's main database): full key (namespace prefix + key) to header + value. */
   readonly records: Store<string>;
-  /** Expiry index: (expiresAt, full key) to nothing. */
+  /** Expiry index (the named database `pforge.expiry`): (due time, full key) to nothing. */
   readonly expiry: Store<ExpiryKey>;
   /** The longest key LMDB takes here, in bytes. */
   readonly maxKeyBytes: number;
@@ -156,19 +161,21 @@ function openEnvironment(path: string, options: ResolvedLmdbOptions): Environmen
   checkDataFile(path);
   let root: RootDatabase | undefined;
   try {
+    // Records live in LMDB's main database: a commit that touches only them then writes no
+    // page for a named database's entry. The one named database (the expiry index) is an
+    // entry of the main database too; no record key can equal its name, as every record key
+    // holds the `:` that ends its namespace prefix. lmdb-js takes `keyEncoder` (README
+    // "Custom Key Encoding") but does not type it.
     root = open({
       path,
-      maxDbs: 4,
+      maxDbs: 2,
       mapSize: options.mapSize,
       noSync: options.durability === 'none',
       overlappingSync: options.durability === 'overlapped',
-    });
-    // lmdb-js takes `keyEncoder` (its README "Custom Key Encoding") but does not type it.
-    const records = root.openDB({
-      name: 'pforge.records',
       encoding: 'binary',
       keyEncoder: recordKeyEncoder,
-    } as DatabaseOptions & { name: string }) as unknown as Store<string>;
+    } as RootDatabaseOptionsWithPath);
+    const records = root as unknown as Store<string>;
     const expiry = root.openDB({
       name: 'pforge.expiry',
       encoding: 'binary',

@@ -167,9 +167,9 @@ function buildManager(env: Environment, ns: string): LmdbState {
         if (ttlMs === undefined) {
           written = records.put(full, encodeRecord(value, 0, 0));
         } else {
-          // The previous record's bucket may be reused (see planExpiry); the index entry and
-          // the record go in one event turn, so one lmdb-js batch, index first.
-          env.fresh();
+          // The previous record's bucket may be reused (see planExpiry); any snapshot will do,
+          // as an index entry lives until it is due. Index entry and record go in one event
+          // turn, so one lmdb-js batch, index first.
           const old = records.getBinaryFast(full);
           const plan = planExpiry(ttlMs, Date.now(), old === undefined ? 0 : recordBucket(old));
           written = txn.putRecord(env, full, value, plan);
@@ -276,8 +276,9 @@ function buildManager(env: Environment, ns: string): LmdbState {
     stats: () =>
       run('stats', () => {
         env.fresh();
+        // The main database also holds the entry naming the expiry index.
         return {
-          records: records.getStats().entryCount,
+          records: records.getStats().entryCount - 1,
           expiryIndex: expiry.getStats().entryCount,
         };
       }),
