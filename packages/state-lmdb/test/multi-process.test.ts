@@ -30,6 +30,31 @@ describe('several processes on one directory', () => {
     expect(dec.decode(await state.get(key))).toBe('600');
   }, 120_000);
 
+  it('the memory map grows past its initial size, and other processes follow', async () => {
+    const path = tempDir('grow');
+    await using state = await createLmdbState({
+      path,
+      namespace: 'mp',
+      sweepIntervalMs: 0,
+      mapSize: 1024 * 1024,
+    });
+    await state.set('before', new Uint8Array([1]));
+    // 160 values of 64 KiB: 10 MiB written by another process into a 1 MiB map.
+    expect((await runChild(['fill-big', path, '160'])).trim()).toBe('done');
+    const got = await state.getMany(Array.from({ length: 160 }, (_, i) => `big:${i}`));
+    got.forEach((v, i) => {
+      expect(v?.byteLength).toBe(64 * 1024);
+      expect(v?.[100]).toBe(i % 256);
+    });
+    await state.setMany(
+      Array.from({ length: 40 }, (_, i) => ({
+        key: `mine:${i}`,
+        value: new Uint8Array(64 * 1024),
+      })),
+    );
+    expect((await state.stats()).records).toBe(201);
+  }, 120_000);
+
   it('a value written in process A is read by process B right after A acknowledges it', async () => {
     const path = tempDir('visibility');
     const [a, b] = await Promise.all([startServer(path), startServer(path)]);
