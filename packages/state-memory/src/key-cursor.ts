@@ -1,4 +1,5 @@
 import { resolvePrefix } from '@pforge/state-core';
+import { now } from './clock.js';
 import { NEVER, type Space } from './memory-store.js';
 import { SOURCE } from './options.js';
 
@@ -57,7 +58,7 @@ async function* walk(
       cursor.at = rec.q;
       if (rec.q > cursor.start && cursor.skip.has(rec.k)) continue;
       if (prefix !== '' && !rec.k.startsWith(prefix)) continue;
-      if (rec.e !== NEVER && rec.e <= Date.now()) continue;
+      if (rec.e !== NEVER && rec.e <= now()) continue;
       yield rec.k;
     }
   } finally {

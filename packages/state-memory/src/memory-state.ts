@@ -22,6 +22,7 @@ import {
   validateEntries,
 } from '@pforge/state-core';
 import { type Arena, placeBytes } from './arena.js';
+import { now, nowMs } from './clock.js';
 import { scanKeys } from './key-cursor.js';
 import {
   DEFAULT_SWEEP_INTERVAL_MS,
@@ -52,10 +53,10 @@ const isValidBatch = (entries: unknown): entries is readonly Entry[] => {
   return true;
 };
 
-const expiryOf = (options: SetOptions | undefined, key: string, now: number): number => {
+const expiryOf = (options: SetOptions | undefined, key: string, start: number): number => {
   if (options === undefined) return NEVER;
   const ttl = resolveTtl(options, key, SOURCE);
-  return ttl === undefined ? NEVER : now + ttl;
+  return ttl === undefined ? NEVER : start + ttl;
 };
 
 /**
@@ -96,7 +97,7 @@ class MemoryState implements StateManager {
       assertKey(key, SOURCE);
       const rec = this.map.get(key);
       if (rec === undefined) return NOTHING;
-      if (rec.e !== NEVER && rec.e <= Date.now()) {
+      if (rec.e !== NEVER && rec.e <= now()) {
         this.core.drop(rec);
         return NOTHING;
       }
@@ -112,7 +113,7 @@ class MemoryState implements StateManager {
       if (this.closed) return this.rejectClosed('set');
       assertKey(key, SOURCE);
       assertValue(value, key, SOURCE);
-      const e = options === undefined ? NEVER : expiryOf(options, key, Date.now());
+      const e = options === undefined ? NEVER : expiryOf(options, key, nowMs());
       this.space.write(key, value, e);
       return DONE;
     } catch (err) {
@@ -127,7 +128,7 @@ class MemoryState implements StateManager {
       const rec = this.map.get(key);
       if (rec === undefined) return FALSE;
       this.core.drop(rec);
-      return rec.e === NEVER || rec.e > Date.now() ? TRUE : FALSE;
+      return rec.e === NEVER || rec.e > now() ? TRUE : FALSE;
     } catch (err) {
       return Promise.reject(err);
     }
@@ -152,10 +153,10 @@ class MemoryState implements StateManager {
       const n = keys.length;
       const found: (Rec | undefined)[] = new Array(n); // every index is assigned below
       let total = 0;
-      const now = Date.now();
+      const t = now();
       for (let i = 0; i < n; i++) {
         let rec = map.get(keys[i]!);
-        if (rec !== undefined && rec.e !== NEVER && rec.e <= now) {
+        if (rec !== undefined && rec.e !== NEVER && rec.e <= t) {
           this.core.drop(rec);
           rec = undefined;
         }
@@ -177,11 +178,11 @@ class MemoryState implements StateManager {
       // entry when the quick check fails); JS then runs the writes without a break, so no
       // reader ever sees the batch half-done.
       if (!isValidBatch(entries)) validateEntries(entries, SOURCE);
-      const now = Date.now();
+      const start = nowMs();
       const space = this.space;
       for (let i = 0; i < entries.length; i++) {
         const { key, value, ttl } = entries[i]!;
-        space.write(key, value, ttl === undefined ? NEVER : now + ttl);
+        space.write(key, value, ttl === undefined ? NEVER : start + ttl);
       }
       return DONE;
     } catch (err) {
@@ -193,13 +194,13 @@ class MemoryState implements StateManager {
     try {
       if (this.closed) return this.rejectClosed('deleteMany');
       assertKeys(keys, SOURCE);
-      const now = Date.now();
+      const t = now();
       let n = 0;
       for (let i = 0; i < keys.length; i++) {
         const rec = this.map.get(keys[i]!);
         if (rec === undefined) continue;
         this.core.drop(rec);
-        if (rec.e > now) n++;
+        if (rec.e > t) n++;
       }
       return Promise.resolve(n);
     } catch (err) {
@@ -212,8 +213,7 @@ class MemoryState implements StateManager {
       if (this.closed) return this.rejectClosed('increment');
       assertKey(key, SOURCE);
       assertDelta(delta, key, SOURCE);
-      const now = Date.now();
-      const e = expiryOf(options, key, now);
+      const e = expiryOf(options, key, nowMs());
       const rec = this.space.read(key);
       const current = rec === undefined ? undefined : this.arena.view(rec);
       const next = addCounter(decodeCounter(current, key, SOURCE), delta, key, SOURCE);
@@ -237,7 +237,7 @@ class MemoryState implements StateManager {
       assertKey(key, SOURCE);
       if (expected !== undefined) assertValue(expected, key, SOURCE);
       if (next !== undefined) assertValue(next, key, SOURCE);
-      const e = expiryOf(options, key, Date.now());
+      const e = expiryOf(options, key, nowMs());
       const rec = this.space.read(key);
       const same =
         expected === undefined
@@ -258,7 +258,7 @@ class MemoryState implements StateManager {
       assertKey(key, SOURCE);
       const rec = this.space.read(key);
       if (rec === undefined) return NOTHING;
-      return Promise.resolve(rec.e === NEVER ? null : Math.max(1, rec.e - Date.now()));
+      return Promise.resolve(rec.e === NEVER ? null : Math.max(1, Math.ceil(rec.e - now())));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -271,7 +271,7 @@ class MemoryState implements StateManager {
       if (ttl !== null) assertTtl(ttl, key, SOURCE);
       const rec = this.space.read(key);
       if (rec === undefined) return FALSE;
-      this.core.expireAt(rec, ttl === null ? NEVER : Date.now() + ttl);
+      this.core.expireAt(rec, ttl === null ? NEVER : nowMs() + ttl);
       return TRUE;
     } catch (err) {
       return Promise.reject(err);
@@ -288,12 +288,12 @@ class MemoryState implements StateManager {
     try {
       if (this.closed) return this.rejectClosed('clear');
       const prefix = resolvePrefix(options, SOURCE);
-      const now = Date.now();
+      const t = now();
       let n = 0;
       for (const rec of this.map.values()) {
         if (prefix !== '' && !rec.k.startsWith(prefix)) continue;
         this.core.drop(rec);
-        if (rec.e > now) n++;
+        if (rec.e > t) n++;
       }
       return Promise.resolve(n);
     } catch (err) {

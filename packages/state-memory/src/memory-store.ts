@@ -1,4 +1,5 @@
 import { Arena, type Chunk, type Slot } from './arena.js';
+import { now } from './clock.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import type { KeyCursor } from './key-cursor.js';
 
@@ -77,7 +78,7 @@ export class Space {
   read(key: string): Rec | undefined {
     const rec = this.map.get(key);
     if (rec === undefined) return undefined;
-    if (rec.e !== NEVER && rec.e <= Date.now()) {
+    if (rec.e !== NEVER && rec.e <= now()) {
       this.store.drop(rec);
       return undefined;
     }
@@ -143,7 +144,7 @@ export class StoreCore {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** When the store began, epoch ms: grains count from here. */
-  private readonly base = Date.now();
+  private readonly base = now();
 
   constructor(readonly sweepIntervalMs: number) {}
 
@@ -206,12 +207,12 @@ export class StoreCore {
    */
   sweep(): number {
     const heap = this.heap;
-    const now = Date.now();
-    const due = Math.floor((now - this.base) / SWEEP_GRAIN_MS);
+    const t = now();
+    const due = Math.floor((t - this.base) / SWEEP_GRAIN_MS);
     let seen = 0;
     let removed = 0;
     for (let rec = heap.peek(); rec !== undefined && rec.h <= due; rec = heap.peek()) {
-      if (rec.e <= now) {
+      if (rec.e <= t) {
         this.drop(rec);
         removed++;
       } else {
