@@ -1,13 +1,20 @@
 import type { Cluster, Redis } from 'ioredis';
 import { groupBySlot } from './cluster.js';
 import type { Runner } from './runner.js';
+import { runScript, SET_MANY } from './scripts.js';
 
-/** One validated, namespaced write of a batch. */
-export interface BatchWrite {
+/** One validated write of a batch (key without the namespace). */
+export interface BatchEntry {
   key: string;
-  value: Buffer;
+  value: Uint8Array;
   ttl: number | undefined;
 }
+
+const toVoid = (): void => undefined;
+/** A Buffer over the same memory as `v` (no copy). */
+export const view = (v: Uint8Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+/** A fresh Buffer holding a copy of `v`. */
+export const copy = (v: Uint8Array): Buffer => Buffer.from(v);
 
 /**
  * MGET replies as returned by the parser: each Buffer is fresh memory cut from the reply (it
@@ -46,35 +53,56 @@ async function getSlots(r: Runner, keys: string[]): Promise<(Uint8Array | undefi
 }
 
 /**
- * Writes a batch atomically per hash slot (the whole batch on a standalone server): MSET when
- * no entry has a TTL, else MULTI/EXEC with SET ... PX.
+ * Writes a batch atomically per hash slot (the whole batch on a standalone server): one MSET
+ * when no entry has a TTL, else one SET_MANY script (SET ... PX per entry).
  */
-export async function setBatch(r: Runner, entries: readonly BatchWrite[]): Promise<void> {
-  if (entries.length === 0) return;
+export function setBatch(r: Runner, ns: string, entries: readonly BatchEntry[]): Promise<void> {
+  r.assertOpen('setMany');
+  if (entries.length === 0) return Promise.resolve();
+  // MSET goes out synchronously on a ready connection, so views are safe there; a script may
+  // be resent by EVAL after NOSCRIPT, and a waiting call is sent later: those get copies.
+  const direct = r.readyNow() && entries.every((e) => e.ttl === undefined);
+  const bytes = direct ? view : copy;
+  if (!r.cluster)
+    return r.run('setMany', undefined, (c) => writePart(c, ns, entries, bytes)).then(toVoid);
   const groups = groupBySlot(
-    entries.map((e) => e.key),
-    r.cluster,
+    entries.map((e) => ns + e.key),
+    true,
   );
-  await Promise.all(
-    groups.map((idx) =>
-      r.run('setMany', undefined, async (c) => {
-        const part = idx.map((i) => entries[i]!);
-        if (part.every((e) => e.ttl === undefined)) {
-          await c.mset(part.flatMap((e) => [e.key, e.value]));
-          return;
-        }
-        const tx = (c as Redis | Cluster).multi();
-        for (const e of part) {
-          if (e.ttl === undefined) tx.set(e.key, e.value);
-          else tx.set(e.key, e.value, 'PX', e.ttl);
-        }
-        const results = await tx.exec();
-        const failed = results?.find(([err]) => err);
-        if (!results) throw new Error('MULTI/EXEC was aborted');
-        if (failed) throw failed[0];
-      }),
-    ),
-  );
+  return Promise.all(
+    groups.map((idx) => {
+      const part = idx.map((i) => entries[i]!);
+      return r.run('setMany', undefined, (c) => writePart(c, ns, part, bytes));
+    }),
+  ).then(toVoid);
+}
+
+function writePart(
+  c: Redis | Cluster,
+  ns: string,
+  part: readonly BatchEntry[],
+  bytes: (v: Uint8Array) => Buffer,
+): Promise<unknown> {
+  const n = part.length;
+  let ttls = false;
+  for (const e of part) if (e.ttl !== undefined) ttls = true;
+  if (!ttls) {
+    const args = new Array<string | Buffer>(2 * n);
+    for (let i = 0; i < n; i++) {
+      args[2 * i] = ns + part[i]!.key;
+      args[2 * i + 1] = bytes(part[i]!.value);
+    }
+    return c.mset(args);
+  }
+  const keys = new Array<string>(n);
+  const args = new Array<string | Buffer>(2 * n);
+  for (let i = 0; i < n; i++) {
+    const e = part[i]!;
+    keys[i] = ns + e.key;
+    args[2 * i] = bytes(e.value);
+    args[2 * i + 1] = e.ttl === undefined ? '' : String(e.ttl);
+  }
+  return runScript(c, SET_MANY, keys, args);
 }
 
 /** DEL (UNLINK for `clear`), one per hash slot; resolves how many keys were removed. */

@@ -4,16 +4,19 @@ import {
   assertKeys,
   assertTtl,
   assertValue,
+  describeValue,
   type Entry,
+  isStateError,
   namespacePrefix,
   type PrefixOptions,
   resolvePrefix,
   resolveTtl,
   type SetOptions,
+  StateError,
   type StateManager,
   validateEntries,
 } from '@pforge/state-core';
-import { deleteBatch, getBatch, setBatch } from './batch.js';
+import { copy as bytes, deleteBatch, getBatch, setBatch, view } from './batch.js';
 import { type RedisStateOptions, resolveCodeOptions } from './options.js';
 import { Runner } from './runner.js';
 import { scanPrefix } from './scan.js';
@@ -28,23 +31,61 @@ export function copyOut(buf: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Runs `f`, turning a synchronous throw (bad input) into a rejected promise. */
-function guard<T>(f: () => Promise<T>): Promise<T> {
+/**
+ * Runs `f`, turning a synchronous throw into a rejected promise (methods never throw). A
+ * throw that is not a StateError comes from reading a hostile argument (a throwing getter or
+ * proxy): `ERR_STATE_INVALID_ARGUMENT`.
+ */
+function guard<T>(op: string, f: () => Promise<T>): Promise<T> {
   try {
     return f();
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(asStateError(op, err));
   }
+}
+
+function asStateError(op: string, err: unknown): StateError {
+  if (isStateError(err)) return err;
+  const why = err instanceof Error ? err.message : describeValue(err);
+  return new StateError(
+    'ERR_STATE_INVALID_ARGUMENT',
+    `[${SOURCE}] ${op}(): could not read the arguments (${why})`,
+    { cause: err },
+  );
 }
 const toBytes = (buf: Buffer | null): Uint8Array | undefined =>
   buf === null ? undefined : copyOut(buf);
 const toVoid = (): void => undefined;
 const positive = (n: number): boolean => n > 0;
-/** A Buffer over the same memory as `v` (no copy). */
-const view = (v: Uint8Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const isOne = (n: unknown): boolean => n === 1;
+/** PTTL: -2 absent, -1 no expiry, else ms left (at least 1 while the key lives). */
+const fromPttl = (ms: number): number | null | undefined =>
+  ms === -2 ? undefined : ms === -1 ? null : Math.max(1, ms);
 
-/** A fresh Buffer holding a copy of `v`, so later changes to `v` never reach Redis. */
-const bytes = (v: Uint8Array): Buffer => Buffer.from(v);
+/** ARGV of the COMPARE_AND_SWAP script (copies: a script may be resent by EVAL). */
+function casArgs(
+  expected: Uint8Array | undefined,
+  next: Uint8Array | undefined,
+  ttl: number | undefined,
+): (string | Buffer)[] {
+  return [
+    expected === undefined ? '0' : '1',
+    expected === undefined ? '' : bytes(expected),
+    next === undefined ? '0' : '1',
+    next === undefined ? '' : bytes(next),
+    ttl === undefined ? '' : String(ttl),
+  ];
+}
+
+/** SCAN + UNLINK of every key starting with `prefix`, batch by batch; resolves how many. */
+async function clearPrefix(r: Runner, prefix: string): Promise<number> {
+  let removed = 0;
+  const nodes = await r.scanNodes('clear');
+  for await (const batch of scanPrefix(nodes, prefix, (n, fn) => r.runOn('clear', n, fn))) {
+    removed += await deleteBatch(r, batch, 'clear');
+  }
+  return removed;
+}
 
 /**
  * Opens a {@link StateManager} on Redis (standalone, Sentinel or Cluster) and waits for the
@@ -68,101 +109,87 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
 
   const manager: StateManager = {
     get: (key) =>
-      guard(() => {
+      guard('get', () => {
         assertKey(key, SOURCE);
         return r.run('get', key, (c) => c.getBuffer(ns + key)).then(toBytes);
       }),
     set: (key, value, opts?: SetOptions) =>
-      guard(() => {
+      guard('set', () => {
         assertKey(key, SOURCE);
         assertValue(value, key, SOURCE);
         const ttl = resolveTtl(opts, key, SOURCE);
         // Sent at once on a ready connection (ioredis serialises the bytes synchronously), so
         // a view is safe; a call that must wait for a connection keeps a copy instead.
-        const v = r.readyNow() ? view(value) : Buffer.from(value);
+        const v = r.readyNow() ? view(value) : bytes(value);
+        const k = ns + key;
         return r
-          .run('set', key, (c) =>
-            ttl === undefined ? c.set(ns + key, v) : c.set(ns + key, v, 'PX', ttl),
-          )
+          .run('set', key, (c) => (ttl === undefined ? c.set(k, v) : c.set(k, v, 'PX', ttl)))
           .then(toVoid);
       }),
     delete: (key) =>
-      guard(() => {
+      guard('delete', () => {
         assertKey(key, SOURCE);
         return r.run('delete', key, (c) => c.del(ns + key)).then(positive);
       }),
     exists: (key) =>
-      guard(() => {
+      guard('exists', () => {
         assertKey(key, SOURCE);
         return r.run('exists', key, (c) => c.exists(ns + key)).then(positive);
       }),
     getMany: (keys) =>
-      guard(() => {
+      guard('getMany', () => {
         assertKeys(keys, SOURCE);
         return getBatch(r, withNs(keys));
       }),
-    async setMany(entries: readonly Entry[]) {
-      const batch = validateEntries(entries, SOURCE);
-      r.assertOpen('setMany');
-      await setBatch(
-        r,
-        batch.map((e) => ({ key: ns + e.key, value: bytes(e.value), ttl: e.ttl })),
-      );
-    },
-    async deleteMany(keys) {
-      assertKeys(keys, SOURCE);
-      r.assertOpen('deleteMany');
-      return deleteBatch(r, withNs(keys));
-    },
-    async increment(key, delta = 1, opts?: SetOptions) {
-      assertKey(key, SOURCE);
-      assertDelta(delta, key, SOURCE);
-      const ttl = resolveTtl(opts, key, SOURCE);
-      const args = [String(delta), ttl === undefined ? '' : String(ttl)];
-      return Number(await r.run('increment', key, (c) => runScript(c, INCREMENT, ns + key, args)));
-    },
-    async compareAndSwap(key, expected, next, opts?: SetOptions) {
-      assertKey(key, SOURCE);
-      if (expected !== undefined) assertValue(expected, key, SOURCE);
-      if (next !== undefined) assertValue(next, key, SOURCE);
-      const ttl = resolveTtl(opts, key, SOURCE);
-      const args = [
-        expected === undefined ? '0' : '1',
-        expected === undefined ? '' : bytes(expected),
-        next === undefined ? '0' : '1',
-        next === undefined ? '' : bytes(next),
-        ttl === undefined ? '' : String(ttl),
-      ];
-      return (
-        (await r.run('compareAndSwap', key, (c) =>
-          runScript(c, COMPARE_AND_SWAP, ns + key, args),
-        )) === 1
-      );
-    },
-    async ttl(key) {
-      assertKey(key, SOURCE);
-      const ms = await r.run('ttl', key, (c) => c.pttl(ns + key));
-      return ms === -2 ? undefined : ms === -1 ? null : Math.max(1, ms);
-    },
-    async expire(key, ttl) {
-      assertKey(key, SOURCE);
-      if (ttl !== null) assertTtl(ttl, key, SOURCE);
-      const n = await r.run('expire', key, (c) =>
-        ttl === null ? runScript(c, PERSIST, ns + key, []) : c.pexpire(ns + key, ttl),
-      );
-      return n === 1;
-    },
+    setMany: (entries: readonly Entry[]) =>
+      guard('setMany', () => setBatch(r, ns, validateEntries(entries, SOURCE))),
+    deleteMany: (keys) =>
+      guard('deleteMany', () => {
+        assertKeys(keys, SOURCE);
+        r.assertOpen('deleteMany');
+        return deleteBatch(r, withNs(keys));
+      }),
+    increment: (key, delta = 1, opts?: SetOptions) =>
+      guard('increment', () => {
+        assertKey(key, SOURCE);
+        assertDelta(delta, key, SOURCE);
+        const ttl = resolveTtl(opts, key, SOURCE);
+        const args = [String(delta), ttl === undefined ? '' : String(ttl)];
+        return r.run('increment', key, (c) => runScript(c, INCREMENT, ns + key, args)).then(Number);
+      }),
+    compareAndSwap: (key, expected, next, opts?: SetOptions) =>
+      guard('compareAndSwap', () => {
+        assertKey(key, SOURCE);
+        if (expected !== undefined) assertValue(expected, key, SOURCE);
+        if (next !== undefined) assertValue(next, key, SOURCE);
+        const ttl = resolveTtl(opts, key, SOURCE);
+        const args = casArgs(expected, next, ttl);
+        return r
+          .run('compareAndSwap', key, (c) => runScript(c, COMPARE_AND_SWAP, ns + key, args))
+          .then(isOne);
+      }),
+    ttl: (key) =>
+      guard('ttl', () => {
+        assertKey(key, SOURCE);
+        return r.run('ttl', key, (c) => c.pttl(ns + key)).then(fromPttl);
+      }),
+    expire: (key, ttl) =>
+      guard('expire', () => {
+        assertKey(key, SOURCE);
+        if (ttl !== null) assertTtl(ttl, key, SOURCE);
+        const k = ns + key;
+        return r
+          .run('expire', key, (c) =>
+            ttl === null ? runScript(c, PERSIST, k, []) : c.pexpire(k, ttl),
+          )
+          .then(isOne);
+      }),
     keys: (opts?: PrefixOptions) => listKeys(opts),
-    async clear(opts?: PrefixOptions) {
-      const prefix = ns + resolvePrefix(opts, SOURCE);
-      let removed = 0;
-      for await (const batch of scanPrefix(await r.scanNodes('clear'), prefix, (n, fn) =>
-        r.runOn('clear', n, fn),
-      )) {
-        removed += await deleteBatch(r, batch, 'clear');
-      }
-      return removed;
-    },
+    clear: (opts?: PrefixOptions) =>
+      guard('clear', () => {
+        const prefix = ns + resolvePrefix(opts, SOURCE);
+        return clearPrefix(r, prefix);
+      }),
     close() {
       if (!closing) {
         r.closed = true;
@@ -174,12 +201,16 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
   };
 
   async function* listKeys(opts?: PrefixOptions): AsyncGenerator<string> {
-    const prefix = ns + resolvePrefix(opts, SOURCE);
+    let prefix: string;
+    try {
+      prefix = ns + resolvePrefix(opts, SOURCE);
+    } catch (err) {
+      throw asStateError('keys', err);
+    }
     r.assertOpen('keys');
     const seen = new Set<string>();
-    for await (const batch of scanPrefix(await r.scanNodes('keys'), prefix, (n, fn) =>
-      r.runOn('keys', n, fn),
-    )) {
+    const nodes = await r.scanNodes('keys');
+    for await (const batch of scanPrefix(nodes, prefix, (n, fn) => r.runOn('keys', n, fn))) {
       for (const full of batch) {
         if (seen.has(full)) continue;
         seen.add(full);

@@ -68,6 +68,22 @@ end
 return 1
 `);
 
+/**
+ * Writes every KEYS[i] with value ARGV[2i-1] and ttl ARGV[2i] (ms, or '' for none), in one
+ * atomic step (setMany with TTLs; the keys of one call share a hash slot on a cluster).
+ */
+export const SET_MANY = script(`
+for i, key in ipairs(KEYS) do
+  local ttl = ARGV[2 * i]
+  if ttl ~= '' then
+    redis.call('SET', key, ARGV[2 * i - 1], 'PX', ttl)
+  else
+    redis.call('SET', key, ARGV[2 * i - 1])
+  end
+end
+return #KEYS
+`);
+
 /** Removes the expiry of KEYS[1]; 1 when the key exists, 0 when absent. */
 export const PERSIST = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -79,13 +95,15 @@ return 1
 export async function runScript(
   client: Redis | Cluster,
   s: Script,
-  key: string,
-  args: (string | Buffer)[],
+  keys: string | readonly string[],
+  args: readonly (string | Buffer)[],
 ): Promise<unknown> {
+  const ks = typeof keys === 'string' ? [keys] : keys;
   try {
-    return await client.evalsha(s.sha, 1, key, ...args);
+    return await client.evalsha(s.sha, ks.length, ...ks, ...args);
   } catch (err) {
+    // NOSCRIPT means the script did not run, so sending it by EVAL cannot apply it twice.
     if (!String((err as Error)?.message).startsWith('NOSCRIPT')) throw err;
-    return client.eval(s.source, 1, key, ...args);
+    return client.eval(s.source, ks.length, ...ks, ...args);
   }
 }
