@@ -41,16 +41,11 @@ export function checkDeadline(d: Deadline): void {
   if (Date.now() >= d.at) throw timeoutError(d);
 }
 
-interface Waiter {
-  readonly d: Deadline;
-  readonly reject: (err: unknown) => void;
-}
-
 // One shared, unref'd watchdog instead of a timer per call: a rate limiter's hot path then
 // costs a Set insertion rather than a setTimeout/clearTimeout pair. It runs only while some
 // call is waiting, and settles a timed-out call at most WATCHDOG_TICK_MS late.
 const WATCHDOG_TICK_MS = 10;
-const waiting = new Set<Waiter>();
+const waiting = new Set<Pending<never, unknown>>();
 let watchdog: ReturnType<typeof setInterval> | undefined;
 
 function sweep(): void {
@@ -58,7 +53,7 @@ function sweep(): void {
   for (const w of waiting) {
     if (now >= w.d.at) {
       waiting.delete(w);
-      w.reject(timeoutError(w.d));
+      w.settle(w.onError, timeoutError(w.d));
     }
   }
   if (waiting.size === 0 && watchdog !== undefined) {
@@ -67,34 +62,75 @@ function sweep(): void {
   }
 }
 
+/** One call waiting on the backend: a class, so the hot path allocates few closures. */
+class Pending<T, R> {
+  resolve: (value: R | PromiseLike<R>) => void = noop;
+  reject: (err: unknown) => void = noop;
+  constructor(
+    readonly d: Deadline,
+    readonly onValue: (value: T) => R | PromiseLike<R>,
+    readonly onError: (err: unknown) => R | PromiseLike<R>,
+  ) {}
+  readonly ok = (value: T): void => {
+    if (waiting.delete(this as Pending<never, unknown>)) this.settle(this.onValue, value);
+  };
+  readonly ko = (err: unknown): void => {
+    if (waiting.delete(this as Pending<never, unknown>)) this.settle(this.onError, err);
+  };
+  settle<A>(fn: (arg: A) => R | PromiseLike<R>, arg: A): void {
+    try {
+      this.resolve(fn(arg));
+    } catch (err) {
+      this.reject(err);
+    }
+  }
+}
+
+const noop = (): void => {};
+const identity = <T>(v: T): T => v;
+const rethrow = (err: unknown): never => {
+  throw err;
+};
+
 /**
  * Resolves as `p`, or rejects with `ERR_STATE_UNAVAILABLE` once `d` passes (checked by a
  * shared unref'd watchdog, so at most ~10 ms late; it never keeps the process alive). `p`
  * itself is not cancelled: a write may still land after the timeout.
  */
 export function within<T>(d: Deadline, p: Promise<T>): Promise<T> {
-  if (Date.now() >= d.at) {
-    p.catch(() => {});
-    return Promise.reject(timeoutError(d));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const w: Waiter = { d, reject };
-    waiting.add(w);
-    if (watchdog === undefined) {
-      watchdog = setInterval(sweep, WATCHDOG_TICK_MS);
-      watchdog.unref?.();
-    }
-    p.then(
-      (v) => {
-        waiting.delete(w);
-        resolve(v);
-      },
-      (err: unknown) => {
-        waiting.delete(w);
-        reject(err);
-      },
-    );
+  return settleWithin(d, p, identity, rethrow);
+}
+
+/**
+ * One promise for "wait for `p` until `d`, then map": `onValue(v)` when `p` resolves in time,
+ * `onError(err)` when it rejects or `d` passes first (with the timeout error). Either may
+ * throw (the result rejects) or return a promise (the result follows it). The hot path of a
+ * rate limiter uses this directly rather than an `async` function around {@link within},
+ * which would cost more promises per call.
+ */
+export function settleWithin<T, R>(
+  d: Deadline,
+  p: Promise<T>,
+  onValue: (value: T) => R | PromiseLike<R>,
+  onError: (err: unknown) => R | PromiseLike<R>,
+): Promise<R> {
+  const w = new Pending<T, R>(d, onValue, onError);
+  const out = new Promise<R>((resolve, reject) => {
+    w.resolve = resolve;
+    w.reject = reject;
   });
+  if (Date.now() >= d.at) {
+    p.catch(noop);
+    w.settle(onError, timeoutError(d));
+    return out;
+  }
+  waiting.add(w as Pending<never, unknown>);
+  if (watchdog === undefined) {
+    watchdog = setInterval(sweep, WATCHDOG_TICK_MS);
+    watchdog.unref?.();
+  }
+  p.then(w.ok, w.ko);
+  return out;
 }
 
 /** Whether `err` means "the backend is unavailable" (so a failure policy applies). */

@@ -42,8 +42,8 @@ describe.each(['hang', 'down'] as const)('backend %s', (mode) => {
       const [r, ms] = await timed(make(broken(mode), undefined).consume('c'));
       expect(r).toMatchObject({ allowed: false, unavailable: true, remaining: 0 });
       expect(r.retryAfterMs).toBeGreaterThan(0);
-      expect(ms).toBeLessThan(mode === 'hang' ? 1_000 : 100);
-      if (mode === 'hang') expect(ms).toBeGreaterThanOrEqual(190);
+      expect(ms, 'settle time').toBeLessThan(mode === 'hang' ? 1_000 : 300);
+      if (mode === 'hang') expect(ms, 'settle time').toBeGreaterThanOrEqual(190);
     });
 
     it('fails open when asked to', async () => {

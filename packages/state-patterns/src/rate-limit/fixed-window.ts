@@ -1,5 +1,5 @@
 import { MAX_TTL_MS, type SetOptions, type StateManager } from '@pforge/state-core';
-import { assertPositiveInt, within } from '../deadline.js';
+import { assertPositiveInt, type Deadline, settleWithin, within } from '../deadline.js';
 import {
   assertCost,
   assertId,
@@ -40,21 +40,13 @@ export function createFixedWindowLimiter(
   // never re-creates a window that another process already let expire.
   const setOptions: SetOptions = { ttl: Math.min(2 * windowMs, MAX_TTL_MS) };
 
-  const consume = async (id: string, cost = 1): Promise<RateLimitResult> => {
-    if (cost !== 1) assertCost(cost, b);
-    assertId(id, b);
-    const now = Date.now();
-    const win = Math.floor(now / windowMs);
-    const key = `${prefix}${id}:${win}`;
-    const resetMs = (win + 1) * windowMs - now;
-    const d = callDeadline(b, 'consume');
-    let n: number;
-    try {
-      n = await within(d, state.increment(key, cost, setOptions));
-    } catch (err) {
-      return onFailure(b, cost, err);
-    }
-    if (n <= limit) return { allowed: true, remaining: limit - n, resetMs, retryAfterMs: 0, limit };
+  const deny = async (
+    d: Deadline,
+    key: string,
+    n: number,
+    cost: number,
+    resetMs: number,
+  ): Promise<RateLimitResult> => {
     try {
       await within(d, state.increment(key, -cost, setOptions));
     } catch {
@@ -67,6 +59,36 @@ export function createFixedWindowLimiter(
       retryAfterMs: resetMs,
       limit,
     };
+  };
+
+  // Not `async`: one promise per call on the hot path (see settleWithin).
+  const consume = (id: string, cost = 1): Promise<RateLimitResult> => {
+    try {
+      if (cost !== 1) assertCost(cost, b);
+      assertId(id, b);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const now = Date.now();
+    const win = Math.floor(now / windowMs);
+    const key = `${prefix}${id}:${win}`;
+    const resetMs = (win + 1) * windowMs - now;
+    const d = callDeadline(b, 'consume');
+    let added: Promise<number>;
+    try {
+      added = state.increment(key, cost, setOptions);
+    } catch (err) {
+      added = Promise.reject(err); // a manager that breaks the "never throw synchronously" rule
+    }
+    return settleWithin(
+      d,
+      added,
+      (n): RateLimitResult | Promise<RateLimitResult> =>
+        n <= limit
+          ? { allowed: true, remaining: limit - n, resetMs, retryAfterMs: 0, limit }
+          : deny(d, key, n, cost, resetMs),
+      (err) => onFailure(b, cost, err),
+    );
   };
 
   return {

@@ -70,6 +70,10 @@ export interface LimiterBase {
   readonly policy: FailurePolicy;
   readonly timeoutMs: number;
   readonly name: string;
+  /** `<name> consume()`, for timeout messages. */
+  readonly consumeLabel: string;
+  /** `<name> reset()`, for timeout messages. */
+  readonly resetLabel: string;
 }
 
 /** Checks the common options. */
@@ -101,6 +105,8 @@ export function resolveLimiterOptions(
     policy: resolvePolicy(options.failurePolicy, 'closed', where),
     timeoutMs: resolveTimeout(options.timeoutMs, where),
     name,
+    consumeLabel: `${name} consume()`,
+    resetLabel: `${name} reset()`,
   };
 }
 
@@ -124,9 +130,9 @@ export function assertId(id: unknown, b: LimiterBase): asserts id is string {
   }
 }
 
-/** A deadline for one call of limiter `b`. */
-export function callDeadline(b: LimiterBase, op: string): Deadline {
-  return deadline(b.timeoutMs, `${b.name} ${op}()`);
+/** A deadline for one call of limiter `b` (the label is built once per limiter and op). */
+export function callDeadline(b: LimiterBase, op: 'consume' | 'reset'): Deadline {
+  return deadline(b.timeoutMs, op === 'consume' ? b.consumeLabel : b.resetLabel);
 }
 
 /** The result the failure policy gives for `err`, or rethrows `err` when no policy applies. */
