@@ -143,22 +143,30 @@ function derivedRows(rows: Row[]): Row[] {
 
 function writeWorkloads(p: Pair, level: Durability): Workload[] {
   const tag = ` (${level})`;
-  let i = 0;
-  const rawSetMany = (size: number) => async () => {
-    i += size;
-    const base = i;
-    await p.raw.transaction(() => {
-      for (let j = 0; j < size; j++) p.raw.put(`pforge:${keyOf((base + j) % SMALL)}`, value);
-    });
-    return size;
-  };
-  const oursSetMany = (size: number) => async () => {
-    i += size;
-    const base = i;
-    await p.ours.setMany(
-      Array.from({ length: size }, (_, j) => ({ key: keyOf((base + j) % SMALL), value })),
+  // Both sides cycle through prebuilt batches over the same keys: raw its key strings, ours
+  // its entry arrays.
+  const batchesOf = (size: number) =>
+    Array.from({ length: SMALL / size }, (_, b) =>
+      Array.from({ length: size }, (_, j) => keyOf(b * size + j)),
     );
-    return size;
+  const rawSetMany = (size: number) => {
+    const batches = batchesOf(size).map((ks) => ks.map((k) => `pforge:${k}`));
+    let b = 0;
+    return async () => {
+      const ks = batches[b++ % batches.length]!;
+      await p.raw.transaction(() => {
+        for (const k of ks) p.raw.put(k, value);
+      });
+      return size;
+    };
+  };
+  const oursSetMany = (size: number) => {
+    const batches = batchesOf(size).map((ks) => ks.map((key) => ({ key, value })));
+    let b = 0;
+    return async () => {
+      await p.ours.setMany(batches[b++ % batches.length]!);
+      return size;
+    };
   };
   return [
     {
