@@ -84,6 +84,29 @@ function fail(op: string, err: unknown): StateError {
   );
 }
 
+const rejectSet = (err: unknown): Promise<never> => Promise.reject(fail('set', err));
+
+/**
+ * Validates a whole `setMany` batch (in order, as core's `validateEntries`, whose messages
+ * it reuses) and encodes it, so copies it, before anything is written. The transaction fills
+ * in each record's header.
+ */
+function encodeBatch(entries: unknown, ns: string): txn.Batch {
+  if (!Array.isArray(entries)) validateEntries(entries, SOURCE);
+  const list = entries as readonly unknown[];
+  const batch: txn.Batch = { keys: [], records: [], ttls: [] };
+  for (const e of list) {
+    if (typeof e !== 'object' || e === null) validateEntries(entries, SOURCE);
+    const { key, value } = e as Entry;
+    assertKey(key, SOURCE);
+    assertValue(value, key, SOURCE);
+    batch.ttls.push(resolveTtl(e, key, SOURCE));
+    batch.keys.push(ns + key);
+    batch.records.push(encodeRecord(value, 0, 0));
+  }
+  return batch;
+}
+
 function closedError(op: string): StateError {
   return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
 }
@@ -174,7 +197,7 @@ function buildManager(env: Environment, ns: string): LmdbState {
           const plan = planExpiry(ttlMs, Date.now(), old === undefined ? 0 : recordBucket(old));
           written = txn.putRecord(env, full, value, plan);
         }
-        return written.then(toVoid, (err: unknown) => Promise.reject(fail('set', err)));
+        return written.then(toVoid, rejectSet);
       } catch (err) {
         return Promise.reject(fail('set', err));
       }
@@ -210,11 +233,8 @@ function buildManager(env: Environment, ns: string): LmdbState {
       }),
     setMany: (entries: readonly Entry[]) =>
       run('setMany', () => {
-        // Encoded (so copied) now; the transaction fills in each header.
-        const batch = validateEntries(entries, SOURCE).map(
-          (e) => [ns + e.key, encodeRecord(e.value, 0, 0), e.ttl] as const,
-        );
-        return batch.length === 0 ? undefined : txn.setMany(env, batch);
+        const batch = encodeBatch(entries, ns);
+        return batch.keys.length === 0 ? undefined : txn.setMany(env, batch);
       }),
     deleteMany: (keys) =>
       run('deleteMany', () => {

@@ -125,14 +125,25 @@ export function expire(
   });
 }
 
+/** A validated, encoded `setMany` batch, as parallel arrays. */
+export interface Batch {
+  /** Full keys (namespace prefix + key). */
+  keys: string[];
+  /** Encoded records; their headers are filled in by {@link setMany}. */
+  records: Buffer[];
+  /** TTL of each entry in ms, or `undefined` for none. */
+  ttls: (number | undefined)[];
+}
+
 /** `setMany`: every entry in one transaction; records come encoded, their headers are set here. */
-export function setMany(
-  env: Environment,
-  batch: readonly (readonly [full: string, record: Buffer, ttlMs: number | undefined])[],
-): Promise<void> {
+export function setMany(env: Environment, batch: Batch): Promise<void> {
   return inTransaction(env, () => {
     const now = Date.now();
-    for (const [full, record, ttlMs] of batch) {
+    const { keys, records, ttls } = batch;
+    for (let i = 0; i < keys.length; i++) {
+      const full = keys[i]!;
+      const record = records[i]!;
+      const ttlMs = ttls[i];
       if (ttlMs !== undefined) {
         const old = env.records.getBinaryFast(full);
         const plan = planExpiry(ttlMs, now, old === undefined ? 0 : recordBucket(old));
