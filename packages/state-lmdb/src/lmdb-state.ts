@@ -21,8 +21,8 @@ import {
 import { acquireEnvironment, type Environment, releaseEnvironment } from './environment.js';
 import { type LmdbStateOptions, parseStateOptions, SOURCE } from './options.js';
 import {
+  allocateRecord,
   copyValue,
-  encodeRecord,
   isLive,
   planExpiry,
   recordBucket,
@@ -102,7 +102,7 @@ function encodeBatch(entries: unknown, ns: string): txn.Batch {
     assertValue(value, key, SOURCE);
     batch.ttls.push(resolveTtl(e, key, SOURCE));
     batch.keys.push(ns + key);
-    batch.records.push(encodeRecord(value, 0, 0));
+    batch.records.push(allocateRecord(value, batch.ttls[batch.ttls.length - 1] !== undefined));
   }
   return batch;
 }
@@ -188,7 +188,7 @@ function buildManager(env: Environment, ns: string): LmdbState {
         const full = ns + key;
         let written: Promise<boolean>;
         if (ttlMs === undefined) {
-          written = records.put(full, encodeRecord(value, 0, 0));
+          written = records.put(full, allocateRecord(value, false));
         } else {
           // The previous record's bucket may be reused (see planExpiry); any snapshot will do,
           // as an index entry lives until it is due. Index entry and record go in one event

@@ -1,44 +1,105 @@
 /**
- * The stored forms. A record is a 16-byte header followed by the value bytes: the absolute
- * expiry in epoch ms (`0` = never expires) and the sweep bucket (the time its expiry-index
- * entry comes due, at or after the expiry), both big-endian float64. An expiry-index key is
- * the bucket (same 8 bytes, which sort in time order for positive numbers) followed by the
- * record key, so a sweep reads only what is due, in order. A record key is the namespace
- * prefix and the key as UTF-8.
+ * The stored forms. A record is a header followed by the value bytes. The header is one tag
+ * byte: `0` for a record that never expires (header of 1 byte, so a plain record is barely
+ * larger than its value), or `1` followed by the absolute expiry in epoch ms as a 48-bit
+ * big-endian integer and the exponent `g` of its sweep grid (header of 8 bytes). The record's
+ * sweep bucket, the time its expiry-index entry comes due, is its expiry rounded up to a
+ * multiple of 2^g. An expiry-index key is the bucket (big-endian float64, which sorts in time
+ * order for positive numbers) followed by the record key, so a sweep reads only what is due,
+ * in order. A record key is the namespace prefix and the key as UTF-8.
  */
 
-/** Bytes before the value in a record. */
-export const HEADER_BYTES = 16;
+const TAG_PLAIN = 0;
+const TAG_EXPIRING = 1;
+const PLAIN_HEADER = 1;
+const EXPIRING_HEADER = 8;
+
+/** How a write's expiry is stored and indexed. */
+export interface ExpiryPlan {
+  /** Absolute expiry in epoch ms; `0` = never expires. */
+  expiresAt: number;
+  /** Exponent of the sweep grid. */
+  grid: number;
+  /** When the index entry comes due: `expiresAt` rounded up to the grid. */
+  bucket: number;
+  /** Whether the write must add an index entry (`false`: the previous one already covers it). */
+  index: boolean;
+}
+
+const NO_EXPIRY: ExpiryPlan = { expiresAt: 0, grid: 0, bucket: 0, index: false };
+/** A reused bucket is at least this far off, so no sweep can drop it before the write commits. */
+const REUSE_MARGIN_MS = 1000;
+
+const bucketOf = (expiresAt: number, grid: number): number => {
+  const step = 2 ** grid;
+  return Math.ceil(expiresAt / step) * step;
+};
+
+/**
+ * Plans the expiry of a write of `ttlMs` at `now` over a record whose bucket was `oldBucket`.
+ * The grid step is the largest power of two up to 1/16 of the TTL, so a key re-written with
+ * a similar TTL (a rolling session, a refreshed cache entry) usually lands in the bucket it
+ * had and keeps its index entry: the write touches no index page. The sweep reclaims a key at
+ * most one grid step after it expired (reads never see it past its exact expiry).
+ */
+export function planExpiry(ttlMs: number | undefined, now: number, oldBucket: number): ExpiryPlan {
+  if (ttlMs === undefined) return NO_EXPIRY;
+  const expiresAt = now + ttlMs;
+  const grid = Math.floor(Math.log2(Math.max(1, ttlMs / 16)));
+  const bucket = bucketOf(expiresAt, grid);
+  return { expiresAt, grid, bucket, index: bucket !== oldBucket || ttlMs < REUSE_MARGIN_MS };
+}
+
+/** The plan that keeps a record's stored expiry as it is. */
+export function keepExpiry(record: Uint8Array): ExpiryPlan {
+  if (record[0] === TAG_PLAIN) return NO_EXPIRY;
+  const expiresAt = readUint48(record, 1);
+  const grid = record[7]!;
+  return { expiresAt, grid, bucket: bucketOf(expiresAt, grid), index: false };
+}
 
 /** A record as stored: header and value in one fresh buffer (the caller's bytes are copied). */
-export function encodeRecord(value: Uint8Array, expiresAt: number, bucket: number): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + value.byteLength);
-  out.writeDoubleBE(expiresAt, 0);
-  out.writeDoubleBE(bucket, 8);
-  out.set(value, HEADER_BYTES);
+export function encodeRecord(value: Uint8Array, plan: ExpiryPlan): Buffer {
+  const out = allocateRecord(value, plan.expiresAt !== 0);
+  if (plan.expiresAt !== 0) setHeader(out, plan);
   return out;
 }
 
-/** Writes the header of an encoded record in place. */
-export function setHeader(record: Buffer, expiresAt: number, bucket: number): void {
-  record.writeDoubleBE(expiresAt, 0);
-  record.writeDoubleBE(bucket, 8);
+/** A record with room for an expiry header (filled in later by {@link setHeader}) or none. */
+export function allocateRecord(value: Uint8Array, expiring: boolean): Buffer {
+  const header = expiring ? EXPIRING_HEADER : PLAIN_HEADER;
+  const out = Buffer.allocUnsafe(header + value.byteLength);
+  out[0] = expiring ? TAG_EXPIRING : TAG_PLAIN;
+  out.set(value, header);
+  return out;
+}
+
+/** Writes the expiry header of a record made by `allocateRecord(value, true)`. */
+export function setHeader(record: Buffer, plan: ExpiryPlan): void {
+  record.writeUIntBE(plan.expiresAt, 1, 6);
+  record[7] = plan.grid;
 }
 
 // lmdb-js hands large values out as plain Uint8Array views of its memory map, not Buffers.
-function readFloat64(record: Uint8Array, at: number): number {
-  if (record instanceof Buffer) return record.readDoubleBE(at);
-  return new DataView(record.buffer, record.byteOffset, HEADER_BYTES).getFloat64(at);
+function readUint48(r: Uint8Array, at: number): number {
+  return (
+    (r[at]! * 0x10000 + ((r[at + 1]! << 8) | r[at + 2]!)) * 0x1000000 +
+    ((r[at + 3]! << 16) | (r[at + 4]! << 8) | r[at + 5]!)
+  );
+}
+
+function headerBytes(record: Uint8Array): number {
+  return record[0] === TAG_PLAIN ? PLAIN_HEADER : EXPIRING_HEADER;
 }
 
 /** The expiry of a stored record (`0` = none). */
 export function recordExpiresAt(record: Uint8Array): number {
-  return readFloat64(record, 0);
+  return record[0] === TAG_PLAIN ? 0 : readUint48(record, 1);
 }
 
 /** The sweep bucket of a stored record (`0` = none). */
 export function recordBucket(record: Uint8Array): number {
-  return readFloat64(record, 8);
+  return record[0] === TAG_PLAIN ? 0 : bucketOf(readUint48(record, 1), record[7]!);
 }
 
 /** Whether a record with this expiry is live at `now`. */
@@ -56,8 +117,9 @@ let slabUsed = 0;
 
 /** A fresh copy of the value of a stored record; `length` is the record's byte length. */
 export function copyValue(record: Uint8Array, length: number): Uint8Array {
-  const n = length - HEADER_BYTES;
-  const source = record.subarray(HEADER_BYTES, length);
+  const header = headerBytes(record);
+  const n = length - header;
+  const source = record.subarray(header, length);
   if (n > POOLED_MAX_BYTES) return new Uint8Array(source);
   if (slabUsed + n > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
@@ -71,40 +133,8 @@ export function copyValue(record: Uint8Array, length: number): Uint8Array {
 
 /** A view (not a copy) of the value of a stored record, valid until the next read. */
 export function viewValue(record: Uint8Array, length: number): Uint8Array {
-  return new Uint8Array(record.buffer, record.byteOffset + HEADER_BYTES, length - HEADER_BYTES);
-}
-
-/** How a write's expiry is indexed: its bucket, and whether a new index entry is needed. */
-export interface ExpiryPlan {
-  expiresAt: number;
-  bucket: number;
-  /** `false` when the previous record's index entry (same bucket) already covers it. */
-  index: boolean;
-}
-
-const NO_EXPIRY: ExpiryPlan = { expiresAt: 0, bucket: 0, index: false };
-/** A reused bucket must be this far off, so no sweep can drop it before the write commits. */
-const REUSE_MARGIN_MS = 1000;
-
-/**
- * Plans the expiry of a write of `ttlMs` at `now` over a record whose bucket was `oldBucket`.
- * Buckets round the expiry up to a power-of-two grid of at most 1/16 of the TTL, so a key
- * re-written with a similar TTL (a rolling session, a refreshed cache entry) usually keeps
- * its index entry and the write touches no index page; the sweep reclaims a key at most
- * that grid step after it expired (reads never see it past its exact expiry).
- */
-export function planExpiry(ttlMs: number | undefined, now: number, oldBucket: number): ExpiryPlan {
-  if (ttlMs === undefined) return NO_EXPIRY;
-  const expiresAt = now + ttlMs;
-  const grid = 2 ** Math.floor(Math.log2(Math.max(1, ttlMs / 16)));
-  if (
-    oldBucket >= expiresAt &&
-    oldBucket <= expiresAt + grid &&
-    expiresAt - now >= REUSE_MARGIN_MS
-  ) {
-    return { expiresAt, bucket: oldBucket, index: false };
-  }
-  return { expiresAt, bucket: Math.ceil(expiresAt / grid) * grid, index: true };
+  const header = headerBytes(record);
+  return new Uint8Array(record.buffer, record.byteOffset + header, length - header);
 }
 
 /** One entry of the expiry index: record `key` comes due for the sweep at `expiresAt` (its bucket). */

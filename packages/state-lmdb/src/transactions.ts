@@ -11,6 +11,7 @@ import {
   type ExpiryPlan,
   encodeRecord,
   isLive,
+  keepExpiry,
   planExpiry,
   recordBucket,
   recordExpiresAt,
@@ -24,16 +25,21 @@ const EMPTY = Buffer.alloc(0);
 interface Current {
   /** The live value, or `undefined` when absent or expired. */
   value: Uint8Array | undefined;
+  /** The stored expiry (`0` = none, or absent). */
   expiresAt: number;
+  /** The stored sweep bucket (`0` = none, or absent). */
   bucket: number;
+  /** The plan that keeps the stored expiry. */
+  kept: ExpiryPlan;
 }
 
 function read(env: Environment, full: string, now: number): Current {
   const record = env.records.getBinaryFast(full);
-  if (record === undefined) return { value: undefined, expiresAt: 0, bucket: 0 };
+  if (record === undefined)
+    return { value: undefined, expiresAt: 0, bucket: 0, kept: planExpiry(undefined, now, 0) };
   const expiresAt = recordExpiresAt(record);
   const value = isLive(expiresAt, now) ? viewValue(record, record.length) : undefined;
-  return { value, expiresAt, bucket: recordBucket(record) };
+  return { value, expiresAt, bucket: recordBucket(record), kept: keepExpiry(record) };
 }
 
 /**
@@ -48,7 +54,7 @@ export function putRecord(
   plan: ExpiryPlan,
 ): Promise<boolean> {
   if (plan.index) env.expiry.put({ expiresAt: plan.bucket, key: full }, EMPTY);
-  return env.records.put(full, encodeRecord(value, plan.expiresAt, plan.bucket));
+  return env.records.put(full, encodeRecord(value, plan));
 }
 
 /** Runs `body` in the next write transaction; resolves its result after the commit. */
@@ -68,10 +74,7 @@ export function increment(
     const now = Date.now();
     const cur = read(env, full, now);
     const n = addCounter(decodeCounter(cur.value, key, SOURCE), delta, key, SOURCE);
-    const plan =
-      cur.value === undefined
-        ? planExpiry(ttlMs, now, cur.bucket)
-        : { expiresAt: cur.expiresAt, bucket: cur.bucket, index: false };
+    const plan = cur.value === undefined ? planExpiry(ttlMs, now, cur.bucket) : cur.kept;
     putRecord(env, full, encodeCounter(n), plan);
     return n;
   });
@@ -147,7 +150,7 @@ export function setMany(env: Environment, batch: Batch): Promise<void> {
       if (ttlMs !== undefined) {
         const old = env.records.getBinaryFast(full);
         const plan = planExpiry(ttlMs, now, old === undefined ? 0 : recordBucket(old));
-        setHeader(record, plan.expiresAt, plan.bucket);
+        setHeader(record, plan);
         if (plan.index) env.expiry.put({ expiresAt: plan.bucket, key: full }, EMPTY);
       }
       env.records.put(full, record);
