@@ -32,7 +32,7 @@ function copyAll(found: (Buffer | null)[]): (Uint8Array | undefined)[] {
 export function getBatch(r: Runner, keys: string[]): Promise<(Uint8Array | undefined)[]> {
   r.assertOpen('getMany');
   if (keys.length === 0) return Promise.resolve([]);
-  if (!r.cluster) return r.run('getMany', undefined, (c) => c.mgetBuffer(keys)).then(copyAll);
+  if (!r.cluster) return r.run('getMany', undefined, (c) => c.mgetBuffer(keys), copyAll);
   return getSlots(r, keys);
 }
 
@@ -64,7 +64,7 @@ export function setBatch(r: Runner, ns: string, entries: readonly BatchEntry[]):
   const direct = r.readyNow() && entries.every((e) => e.ttl === undefined);
   const bytes = direct ? view : copy;
   if (!r.cluster)
-    return r.run('setMany', undefined, (c) => writePart(c, ns, entries, bytes)).then(toVoid);
+    return r.run('setMany', undefined, (c) => writePart(c, ns, entries, bytes), toVoid);
   const groups = groupBySlot(
     entries.map((e) => ns + e.key),
     true,

@@ -18,7 +18,7 @@ import {
 } from '@pforge/state-core';
 import { copy as bytes, deleteBatch, getBatch, setBatch, view } from './batch.js';
 import { type RedisStateOptions, resolveCodeOptions } from './options.js';
-import { Runner } from './runner.js';
+import { type Client, Runner } from './runner.js';
 import { scanPrefix } from './scan.js';
 import { COMPARE_AND_SWAP, INCREMENT, PERSIST, runScript } from './scripts.js';
 
@@ -111,7 +111,7 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
     get: (key) =>
       guard('get', () => {
         assertKey(key, SOURCE);
-        return r.run('get', key, (c) => c.getBuffer(ns + key)).then(toBytes);
+        return r.run('get', key, (c) => c.getBuffer(ns + key), toBytes);
       }),
     set: (key, value, opts?: SetOptions) =>
       guard('set', () => {
@@ -122,19 +122,18 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
         // a view is safe; a call that must wait for a connection keeps a copy instead.
         const v = r.readyNow() ? view(value) : bytes(value);
         const k = ns + key;
-        return r
-          .run('set', key, (c) => (ttl === undefined ? c.set(k, v) : c.set(k, v, 'PX', ttl)))
-          .then(toVoid);
+        const send = (c: Client) => (ttl === undefined ? c.set(k, v) : c.set(k, v, 'PX', ttl));
+        return r.run('set', key, send, toVoid);
       }),
     delete: (key) =>
       guard('delete', () => {
         assertKey(key, SOURCE);
-        return r.run('delete', key, (c) => c.del(ns + key)).then(positive);
+        return r.run('delete', key, (c) => c.del(ns + key), positive);
       }),
     exists: (key) =>
       guard('exists', () => {
         assertKey(key, SOURCE);
-        return r.run('exists', key, (c) => c.exists(ns + key)).then(positive);
+        return r.run('exists', key, (c) => c.exists(ns + key), positive);
       }),
     getMany: (keys) =>
       guard('getMany', () => {
@@ -155,7 +154,7 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
         assertDelta(delta, key, SOURCE);
         const ttl = resolveTtl(opts, key, SOURCE);
         const args = [String(delta), ttl === undefined ? '' : String(ttl)];
-        return r.run('increment', key, (c) => runScript(c, INCREMENT, ns + key, args)).then(Number);
+        return r.run('increment', key, (c) => runScript(c, INCREMENT, ns + key, args), Number);
       }),
     compareAndSwap: (key, expected, next, opts?: SetOptions) =>
       guard('compareAndSwap', () => {
@@ -164,25 +163,22 @@ export async function createRedisState(options: RedisStateOptions = {}): Promise
         if (next !== undefined) assertValue(next, key, SOURCE);
         const ttl = resolveTtl(opts, key, SOURCE);
         const args = casArgs(expected, next, ttl);
-        return r
-          .run('compareAndSwap', key, (c) => runScript(c, COMPARE_AND_SWAP, ns + key, args))
-          .then(isOne);
+        const send = (c: Client) => runScript(c, COMPARE_AND_SWAP, ns + key, args);
+        return r.run('compareAndSwap', key, send, isOne);
       }),
     ttl: (key) =>
       guard('ttl', () => {
         assertKey(key, SOURCE);
-        return r.run('ttl', key, (c) => c.pttl(ns + key)).then(fromPttl);
+        return r.run('ttl', key, (c) => c.pttl(ns + key), fromPttl);
       }),
     expire: (key, ttl) =>
       guard('expire', () => {
         assertKey(key, SOURCE);
         if (ttl !== null) assertTtl(ttl, key, SOURCE);
         const k = ns + key;
-        return r
-          .run('expire', key, (c) =>
-            ttl === null ? runScript(c, PERSIST, k, []) : c.pexpire(k, ttl),
-          )
-          .then(isOne);
+        const send = (c: Client) =>
+          ttl === null ? runScript(c, PERSIST, k, []) : c.pexpire(k, ttl);
+        return r.run('expire', key, send, isOne);
       }),
     keys: (opts?: PrefixOptions) => listKeys(opts),
     clear: (opts?: PrefixOptions) =>

@@ -6,7 +6,8 @@ import { Pool } from './pool.js';
 
 const SOURCE = '@pforge/state-redis';
 
-type Client = Redis | Cluster;
+/** A standalone / Sentinel connection or a cluster client. */
+export type Client = Redis | Cluster;
 type Slot = Pool['slots'][number];
 
 function uncork(slot: Slot, stream: { uncork(): void }): void {
@@ -58,30 +59,36 @@ export class Runner {
    * Runs `fn` on a ready connection; settles within the command timeout. The common case (a
    * ready connection) adds one promise reaction to the command's own promise.
    */
-  run<T>(op: string, key: string | undefined, fn: (c: Client) => Promise<T>): Promise<T> {
+  run<T, U = T>(
+    op: string,
+    key: string | undefined,
+    fn: (c: Client) => Promise<T>,
+    map?: (v: T) => U,
+  ): Promise<U> {
     if (this.closed) return Promise.reject(this.closedError(op));
     const slot = this.pool.pick();
-    if (!Pool.ready(slot)) return this.runLate(op, key, fn, slot);
+    if (!Pool.ready(slot)) return this.runLate(op, key, fn, slot, map);
     try {
-      return this.send(slot, fn, op, key);
+      return this.send(slot, fn, op, key, map);
     } catch (err) {
       return Promise.reject(toStateError(err, op, key, this.secrets));
     }
   }
 
-  private async runLate<T>(
+  private async runLate<T, U>(
     op: string,
     key: string | undefined,
     fn: (c: Client) => Promise<T>,
     slot: Slot,
-  ): Promise<T> {
+    map: ((v: T) => U) | undefined,
+  ): Promise<U> {
     const deadline = Date.now() + this.timeoutMs;
     try {
       await this.pool.waitReady(slot, op, deadline);
     } catch (err) {
       throw toStateError(err, op, key, this.secrets);
     }
-    return this.withDeadline(op, this.send(slot, fn, op, key), deadline);
+    return this.withDeadline(op, this.send(slot, fn, op, key, map), deadline);
   }
 
   /** Runs `fn` on one node connection of a cluster (SCAN, UNLINK), with the same error mapping. */
@@ -101,12 +108,14 @@ export class Runner {
     return cluster.nodes('master');
   }
 
-  private send<T>(
+  /** Sends `fn`'s command; `map` shapes the reply in the same promise reaction. */
+  private send<T, U>(
     slot: Slot,
     fn: (c: Client) => Promise<T>,
     op: string,
     key: string | undefined,
-  ): Promise<T> {
+    map: ((v: T) => U) | undefined,
+  ): Promise<U> {
     if (slot.inflight > 0 && !slot.corked && !this.pool.isCluster) {
       const stream = (slot.client as Redis).stream;
       if (stream?.writable) {
@@ -120,7 +129,7 @@ export class Runner {
     return p.then(
       (v) => {
         slot.inflight--;
-        return v;
+        return map ? map(v) : (v as unknown as U);
       },
       (err: unknown) => {
         slot.inflight--;
