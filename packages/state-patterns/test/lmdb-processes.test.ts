@@ -10,15 +10,24 @@ const worker = fileURLToPath(new URL('./fixtures/lmdb-worker.mjs', import.meta.u
 const dir = mkdtempSync(join(tmpdir(), 'pforge-patterns-procs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(args: string[]): {
+interface Worker {
   child: ChildProcess;
+  /** Resolves once the worker has opened the environment (or has exited). */
+  ready: Promise<void>;
   done: Promise<{ admitted: number; count: number }>;
-} {
+}
+
+function start(args: string[]): Worker {
   const child = spawn(process.execPath, [worker, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let onReady = () => {};
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve;
+  });
   child.stdout!.on('data', (d) => {
     out += d;
+    if (out.includes('ready\n')) onReady();
   });
   child.stderr!.on('data', (d) => {
     err += d;
@@ -29,7 +38,8 @@ function start(args: string[]): {
       resolve(JSON.parse(out.trim().split('\n').at(-1)!));
     });
   });
-  return { child, done };
+  done.catch(() => {}); // observed by the test; never an unhandled rejection meanwhile
+  return { child, ready: Promise.race([ready, done.then(() => {})]), done };
 }
 
 describe('lmdb, 3 processes on one path', () => {
@@ -39,7 +49,7 @@ describe('lmdb, 3 processes on one path', () => {
       const prefix = `${rkey('procs')}:`;
       const path = join(dir, 'db');
       const workers = [0, 1, 2].map(() => start([path, prefix, algorithm, '100']));
-      await new Promise((r) => setTimeout(r, 1_500)); // let each open the environment
+      await Promise.all(workers.map((w) => w.ready)); // each has opened the environment
       for (const w of workers) w.child.stdin!.end('go\n');
       const results = await Promise.all(workers.map((w) => w.done));
       expect(results.reduce((sum, r) => sum + r.admitted, 0)).toBe(50);

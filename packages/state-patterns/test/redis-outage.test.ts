@@ -1,4 +1,5 @@
 import { isStateError } from '@pforge/state-core';
+import { createRedisState } from '@pforge/state-redis';
 import { type RedisServer, skipWithoutRedis, startRedis } from '@pforge/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,13 +10,12 @@ import {
   createTokenBucketLimiter,
   getOrCompute,
 } from '../src/index.js';
-import { redisModule } from './real-targets.js';
 import { rkey } from './targets.js';
 
 const TIMEOUT_MS = 500;
 const SLACK_MS = 400; // event-loop delays on a loaded 2-core machine
 
-describe.skipIf(skipWithoutRedis() || !redisModule)('redis outage', () => {
+describe.skipIf(skipWithoutRedis())('redis outage', () => {
   let server: RedisServer;
   beforeAll(async () => {
     server = await startRedis();
@@ -23,7 +23,7 @@ describe.skipIf(skipWithoutRedis() || !redisModule)('redis outage', () => {
   afterAll(() => server?.stop(), 30_000);
 
   it('limiters follow their failure policy, sessions reject, all within the timeout; all recover', async () => {
-    const state = await redisModule!.createRedisState({
+    const state = await createRedisState({
       url: server.url,
       namespace: rkey('outage'),
     });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { StateManager } from '@pforge/state-core';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { createMapStore } from './map-backend.js';
+import { realTargets } from './real-targets.js';
 
 /** One store that several managers can be opened on. */
 export interface Target {
