@@ -1,5 +1,6 @@
 import { resolvePrefix } from '@pforge/state-core';
 import { now } from './clock.js';
+import { asStateError } from './errors.js';
 import { NEVER, type Space } from './memory-store.js';
 import { SOURCE } from './options.js';
 
@@ -47,8 +48,13 @@ async function* walk(
   cursor: KeyCursor,
   check: () => void,
 ): AsyncGenerator<string> {
-  check();
-  const prefix = resolvePrefix(options, SOURCE);
+  let prefix: string;
+  try {
+    check();
+    prefix = resolvePrefix(options, SOURCE);
+  } catch (err) {
+    throw asStateError(err, 'keys');
+  }
   cursor.start = space.store.seq;
   space.cursors ??= new Set();
   space.cursors.add(cursor);
@@ -61,6 +67,8 @@ async function* walk(
       if (rec.e !== NEVER && rec.e <= now()) continue;
       yield rec.k;
     }
+  } catch (err) {
+    throw asStateError(err, 'keys');
   } finally {
     release(space, cursor);
     abandoned.unregister(cursor);

@@ -23,6 +23,7 @@ import {
 } from '@pforge/state-core';
 import { type Arena, placeBytes } from './arena.js';
 import { now, nowMs } from './clock.js';
+import { asStateError } from './errors.js';
 import { scanKeys } from './key-cursor.js';
 import {
   DEFAULT_SWEEP_INTERVAL_MS,
@@ -104,7 +105,7 @@ class MemoryState implements StateManager {
       if (this.space.maxEntries !== 0) this.space.touch(rec);
       return Promise.resolve(this.arena.read(rec));
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'get'));
     }
   }
 
@@ -117,7 +118,7 @@ class MemoryState implements StateManager {
       this.space.write(key, value, e);
       return DONE;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'set'));
     }
   }
 
@@ -130,7 +131,7 @@ class MemoryState implements StateManager {
       this.core.drop(rec);
       return rec.e === NEVER || rec.e > now() ? TRUE : FALSE;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'delete'));
     }
   }
 
@@ -140,7 +141,7 @@ class MemoryState implements StateManager {
       assertKey(key, SOURCE);
       return this.space.read(key) === undefined ? FALSE : TRUE;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'exists'));
     }
   }
 
@@ -167,7 +168,7 @@ class MemoryState implements StateManager {
       }
       return Promise.resolve(this.arena.readMany(found, total));
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'getMany'));
     }
   }
 
@@ -186,7 +187,7 @@ class MemoryState implements StateManager {
       }
       return DONE;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'setMany'));
     }
   }
 
@@ -204,7 +205,7 @@ class MemoryState implements StateManager {
       }
       return Promise.resolve(n);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'deleteMany'));
     }
   }
 
@@ -222,7 +223,7 @@ class MemoryState implements StateManager {
       else this.space.write(key, bytes, rec.e); // an existing counter keeps its expiry
       return Promise.resolve(next);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'increment'));
     }
   }
 
@@ -248,7 +249,7 @@ class MemoryState implements StateManager {
       else if (rec !== undefined) this.core.drop(rec);
       return TRUE;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'compareAndSwap'));
     }
   }
 
@@ -260,7 +261,7 @@ class MemoryState implements StateManager {
       if (rec === undefined) return NOTHING;
       return Promise.resolve(rec.e === NEVER ? null : Math.max(1, Math.ceil(rec.e - now())));
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'ttl'));
     }
   }
 
@@ -274,7 +275,7 @@ class MemoryState implements StateManager {
       this.core.expireAt(rec, ttl === null ? NEVER : nowMs() + ttl);
       return TRUE;
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'expire'));
     }
   }
 
@@ -297,7 +298,7 @@ class MemoryState implements StateManager {
       }
       return Promise.resolve(n);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asStateError(err, 'clear'));
     }
   }
 

@@ -138,4 +138,28 @@ describe('lifecycle', () => {
       }
     }
   });
+
+  it('an argument whose getters throw is rejected with a StateError, and nothing is written', async () => {
+    await using state = createMemoryState();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('hostile getter');
+        },
+      },
+    ) as never;
+    const calls = [
+      () => state.set('k', text('v'), hostile),
+      () => state.setMany([{ key: 'k', value: text('v') }, hostile]),
+      () => state.increment('k', 1, hostile),
+      () => state.compareAndSwap('k', undefined, text('v'), hostile),
+      () => state.clear(hostile),
+      () => state.keys(hostile)[Symbol.asyncIterator]().next(),
+    ];
+    for (const call of calls) {
+      await expect(call()).rejects.toSatisfy((e: unknown) => isStateError(e, 'ERR_STATE_BACKEND'));
+    }
+    expect(await state.exists('k')).toBe(false);
+  });
 });
