@@ -38,11 +38,8 @@ const mapSpec: TargetSpec = {
   },
 };
 
-/** Every backend available in this checkout. */
-export const targetSpecs: TargetSpec[] = [
-  mapSpec,
-  ...(await import('./real-targets.js')).realTargets(),
-];
+/** The bare driver-base backend, then every real one. */
+export const targetSpecs: TargetSpec[] = [mapSpec, ...realTargets()];
 
 /** Registers `body` once per backend, each in its own `describe`. */
 export function forEachTarget(body: (h: Harness) => void, specs: TargetSpec[] = targetSpecs): void {
