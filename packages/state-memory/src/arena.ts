@@ -39,6 +39,9 @@ export interface Slot {
 /** Bytes a value of `n` bytes takes in a chunk (8-byte aligned, as Node's pool). */
 export const placeBytes = (n: number): number => (n + 7) & ~7;
 
+/** Bytes a value of `n` bytes takes in the shared buffer of a `readMany`. */
+export const batchBytes = (n: number): number => (n > POOLED_MAX ? 0 : (n + 7) & ~7);
+
 const newChunk = (bytes: number, pooled: boolean): Chunk => {
   const buf = new ArrayBuffer(bytes);
   return new Chunk(buf, new Uint8Array(buf), pooled);
@@ -93,8 +96,9 @@ export class Arena {
   }
 
   /**
-   * Fresh copies of many slots at once, in one new buffer (or the output slab when small),
-   * replacing each slot of `slots` in place with its copy.
+   * Fresh copies of many slots at once, replacing each slot of `slots` in place with its copy:
+   * the small values share one new buffer (or the output slab), `total` bytes of
+   * {@link batchBytes}; a large value gets its own.
    */
   readMany(slots: (Slot | Uint8Array | undefined)[], total: number): (Uint8Array | undefined)[] {
     let buf: ArrayBuffer;
@@ -117,6 +121,11 @@ export class Arena {
       const first = slots[i] as Slot | undefined;
       if (first === undefined) {
         i++;
+        continue;
+      }
+      if (first.n > POOLED_MAX) {
+        // A large value gets its own buffer, so keeping a small one never pins it.
+        slots[i++] = this.read(first);
         continue;
       }
       // Values written together sit together: copy each run of neighbours in one go.

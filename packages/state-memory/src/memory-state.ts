@@ -21,7 +21,7 @@ import {
   type StateManager,
   validateEntries,
 } from '@pforge/state-core';
-import { type Arena, placeBytes } from './arena.js';
+import { type Arena, batchBytes } from './arena.js';
 import { now, nowMs } from './clock.js';
 import { asStateError } from './errors.js';
 import { scanKeys } from './key-cursor.js';
@@ -164,7 +164,7 @@ class MemoryState implements StateManager {
         found[i] = rec;
         if (rec === undefined) continue;
         if (lru) space.touch(rec);
-        total += placeBytes(rec.n);
+        total += batchBytes(rec.n);
       }
       return Promise.resolve(this.arena.readMany(found, total));
     } catch (err) {

@@ -78,6 +78,17 @@ describe('values: copied in and out', () => {
     for (const [i, n] of sizes.entries()) expect(same(many[i], filled(n, n))).toBe(true);
   });
 
+  it('getMany gives a large value its own buffer, so a small one never pins it', async () => {
+    await using state = createMemoryState();
+    await state.set('big', filled(1 << 20, 3));
+    await state.set('small', filled(10, 4));
+    const [small, big] = await state.getMany(['small', 'big']);
+    expect(same(big, filled(1 << 20, 3))).toBe(true);
+    expect(same(small, filled(10, 4))).toBe(true);
+    expect(small!.buffer).not.toBe(big!.buffer);
+    expect(small!.buffer.byteLength).toBeLessThan(64 * 1024);
+  });
+
   it('overwrites with other sizes and compaction keep every value intact', async () => {
     const store = createMemoryStore({ sweepIntervalMs: 600_000 });
     await using state = createMemoryState({ store });
