@@ -53,6 +53,17 @@ forEachTarget((h) => {
       expect((await made[0]!.consume('other')).allowed).toBe(true);
     }, 60_000);
 
+    it('mixed costs under concurrency never admit more than the limit', async () => {
+      const managers = await h.openMany(3);
+      const prefix = `${rkey('rl')}:`;
+      const made = managers.map((m) => make(m, 50, prefix, YEAR));
+      const costs = Array.from({ length: 120 }, (_, i) => 1 + ((i * 7) % 5));
+      const results = await Promise.all(costs.map((c, i) => made[i % 3]!.consume('client', c)));
+      const admitted = costs.filter((_, i) => results[i]!.allowed).reduce((a, b) => a + b, 0);
+      expect(admitted).toBeLessThanOrEqual(50);
+      expect(admitted).toBeGreaterThanOrEqual(40); // and it does not starve: denials give their cost back
+    }, 60_000);
+
     it('weighs calls by cost, reports remaining, and resets', async () => {
       const limiter = make(await h.open(), 10, `${rkey('rl')}:`, YEAR);
       const a = await limiter.consume('c', 4);
