@@ -54,10 +54,11 @@ const isValidBatch = (entries: unknown): entries is readonly Entry[] => {
   return true;
 };
 
-const expiryOf = (options: SetOptions | undefined, key: string, start: number): number => {
+/** The absolute expiry `options` asks for; reads the clock only when there is a ttl. */
+const expiryOf = (options: SetOptions | undefined, key: string): number => {
   if (options === undefined) return NEVER;
   const ttl = resolveTtl(options, key, SOURCE);
-  return ttl === undefined ? NEVER : start + ttl;
+  return ttl === undefined ? NEVER : nowMs() + ttl;
 };
 
 /**
@@ -114,7 +115,7 @@ class MemoryState implements StateManager {
       if (this.closed) return this.rejectClosed('set');
       assertKey(key, SOURCE);
       assertValue(value, key, SOURCE);
-      const e = options === undefined ? NEVER : expiryOf(options, key, nowMs());
+      const e = expiryOf(options, key);
       this.space.write(key, value, e);
       return DONE;
     } catch (err) {
@@ -214,7 +215,7 @@ class MemoryState implements StateManager {
       if (this.closed) return this.rejectClosed('increment');
       assertKey(key, SOURCE);
       assertDelta(delta, key, SOURCE);
-      const e = expiryOf(options, key, nowMs());
+      const e = expiryOf(options, key);
       const rec = this.space.read(key);
       const current = rec === undefined ? undefined : this.arena.view(rec);
       const next = addCounter(decodeCounter(current, key, SOURCE), delta, key, SOURCE);
@@ -238,7 +239,7 @@ class MemoryState implements StateManager {
       assertKey(key, SOURCE);
       if (expected !== undefined) assertValue(expected, key, SOURCE);
       if (next !== undefined) assertValue(next, key, SOURCE);
-      const e = expiryOf(options, key, nowMs());
+      const e = expiryOf(options, key);
       const rec = this.space.read(key);
       const same =
         expected === undefined
