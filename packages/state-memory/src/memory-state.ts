@@ -179,11 +179,13 @@ class MemoryState implements StateManager {
       // Everything is validated before the first write (core's validateEntries names the bad
       // entry when the quick check fails); JS then runs the writes without a break, so no
       // reader ever sees the batch half-done.
-      if (!isValidBatch(entries)) validateEntries(entries, SOURCE);
+      const batch: readonly Entry[] = isValidBatch(entries)
+        ? entries
+        : validateEntries(entries, SOURCE);
       const start = nowMs();
       const space = this.space;
-      for (let i = 0; i < entries.length; i++) {
-        const { key, value, ttl } = entries[i]!;
+      for (let i = 0; i < batch.length; i++) {
+        const { key, value, ttl } = batch[i]!;
         space.write(key, value, ttl === undefined ? NEVER : start + ttl);
       }
       return DONE;
