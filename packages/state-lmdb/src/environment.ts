@@ -16,6 +16,7 @@ import {
   type RootDatabase,
   type RootDatabaseOptionsWithPath,
 } from 'lmdb';
+import { createIndexMemo, type IndexMemo } from './index-memo.js';
 import type { Durability, ResolvedLmdbOptions } from './options.js';
 import { SOURCE } from './options.js';
 import { type ExpiryKey, expiryKeyEncoder, recordKeyEncoder } from './record.js';
@@ -56,6 +57,8 @@ export interface Environment {
    * one for a millisecond or more).
    */
   fresh(): void;
+  /** Expiry-index entries this process wrote recently (see index-memo.ts). */
+  readonly indexMemo: IndexMemo;
   refs: number;
   sweeper: Sweeper | undefined;
 }
@@ -203,6 +206,7 @@ function openEnvironment(path: string, options: ResolvedLmdbOptions): Environmen
         // always starts from a fresh snapshot.
         process.nextTick(endTurn);
       },
+      indexMemo: createIndexMemo(),
       refs: 1,
       sweeper: undefined,
     };

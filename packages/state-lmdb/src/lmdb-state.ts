@@ -25,7 +25,6 @@ import {
   copyValue,
   isLive,
   planExpiry,
-  recordBucket,
   recordExpiresAt,
 } from './record.js';
 import { sweepExpired } from './sweeper.js';
@@ -190,12 +189,16 @@ function buildManager(env: Environment, ns: string): LmdbState {
         if (ttlMs === undefined) {
           written = records.put(full, allocateRecord(value, false));
         } else {
-          // The previous record's bucket may be reused (see planExpiry); any snapshot will do,
-          // as an index entry lives until it is due. Index entry and record go in one event
-          // turn, so one lmdb-js batch, index first.
-          const old = records.getBinaryFast(full);
-          const plan = planExpiry(ttlMs, Date.now(), old === undefined ? 0 : recordBucket(old));
+          // An index entry this process wrote for the same bucket is still there (see
+          // index-memo.ts): then no index write at all. Index entry and record go in one
+          // event turn, so one lmdb-js batch, index first.
+          const now = Date.now();
+          const unknown = planExpiry(ttlMs, now, 0);
+          const plan = env.indexMemo.has(full, unknown.bucket)
+            ? planExpiry(ttlMs, now, unknown.bucket)
+            : unknown;
           written = txn.putRecord(env, full, value, plan);
+          if (plan.index) env.indexMemo.add(full, plan.bucket);
         }
         return written.then(toVoid, rejectSet);
       } catch (err) {
