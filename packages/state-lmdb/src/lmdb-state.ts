@@ -20,13 +20,7 @@ import {
 } from '@pforge/state-core';
 import { acquireEnvironment, type Environment, releaseEnvironment } from './environment.js';
 import { type LmdbStateOptions, parseStateOptions, SOURCE } from './options.js';
-import {
-  allocateRecord,
-  copyValue,
-  isLive,
-  planExpiry,
-  recordExpiresAt,
-} from './record.js';
+import { allocateRecord, copyValue, isLive, planExpiry, recordExpiresAt } from './record.js';
 import { sweepExpired } from './sweeper.js';
 import * as txn from './transactions.js';
 
