@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { StateManager } from '@pforge/state-core';
 import { createMemoryState } from '@pforge/state-memory';
 import { createFixedWindowLimiter } from '@pforge/state-patterns';
 import { createRedisState } from '@pforge/state-redis';
@@ -102,6 +103,12 @@ function naiveRedisLimiter(redis: Redis): (id: string) => Promise<boolean> {
   };
 }
 
+/** What the limiter's one backend call costs on its own: `increment` with ttl on create. */
+function incrementOn(state: StateManager): (id: string) => Promise<number> {
+  const options = { ttl: 2 * WINDOW_MS };
+  return (id) => state.increment(`ref:${id}:${Math.floor(Date.now() / WINDOW_MS)}`, 1, options);
+}
+
 export async function run(): Promise<void> {
   const memState = await createMemoryState({ namespace: 'bench-rl' });
   const oursMem = createFixedWindowLimiter(memState, { limit: LIMIT, windowMs: WINDOW_MS });
@@ -145,7 +152,7 @@ export async function run(): Promise<void> {
         (id) => oursMem.consume(id),
         (id) => rlfMem.consume(id),
         'naive Map counter',
-      ),
+      ).concat(seq("(reference) the memory backend's increment alone", incrementOn(memState))),
     },
     {
       name: 'consume, Redis, sequential',
@@ -156,7 +163,7 @@ export async function run(): Promise<void> {
         (id) => oursRedis.consume(id),
         (id) => rlfRedis.consume(id),
         'naive INCR + PEXPIRE',
-      ),
+      ).concat(seq("(reference) the Redis backend's increment alone", incrementOn(redisState))),
     },
     {
       name: `consume, Redis, ${IN_FLIGHT} in flight`,
