@@ -93,3 +93,20 @@ it('a closed manager is a bug, not an outage: consume rejects', async () => {
     ),
   ).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_CLOSED'));
 });
+
+it.each([
+  [
+    'sliding window',
+    (s: StateManager) => createSlidingWindowLimiter(s, { limit: 5, windowMs: 1000, prefix: 'p:' }),
+  ],
+  [
+    'token bucket',
+    (s: StateManager) => createTokenBucketLimiter(s, { limit: 5, intervalMs: 1000, prefix: 'p:' }),
+  ],
+])('%s refuses, rather than admits on, a state it did not write', async (_name, make) => {
+  const state = createMapStore().open();
+  await state.set('p:c', new TextEncoder().encode('not-a-limiter-state'));
+  await expect(make(state).consume('c')).rejects.toSatisfy((e) =>
+    isStateError(e, 'ERR_STATE_SERIALIZATION'),
+  );
+});

@@ -130,6 +130,17 @@ export function assertId(id: unknown, b: LimiterBase): asserts id is string {
   }
 }
 
+/**
+ * `ERR_STATE_SERIALIZATION` for a stored limiter state that does not parse (written by
+ * something else under the limiter's prefix): refusing beats admitting on garbage.
+ */
+export function corruptState(b: LimiterBase, key: string): StateError {
+  return new StateError(
+    'ERR_STATE_SERIALIZATION',
+    `[${SOURCE}] ${b.name}: the value at key ${JSON.stringify(key)} is not this limiter's state (another writer under \`prefix\`?)`,
+  );
+}
+
 /** A deadline for one call of limiter `b` (the label is built once per limiter and op). */
 export function callDeadline(b: LimiterBase, op: 'consume' | 'reset'): Deadline {
   return deadline(b.timeoutMs, op === 'consume' ? b.consumeLabel : b.resetLabel);

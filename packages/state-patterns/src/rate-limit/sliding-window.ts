@@ -4,6 +4,7 @@ import {
   assertCost,
   assertId,
   callDeadline,
+  corruptState,
   onFailure,
   type RateLimiter,
   type RateLimiterOptions,
@@ -28,15 +29,17 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Stored form: `bucket:count` pairs (absolute sub-window index), comma-separated. */
-function parse(bytes: Uint8Array | undefined): [number, number][] {
-  if (bytes === undefined || bytes.byteLength === 0) return [];
-  return decoder
-    .decode(bytes)
-    .split(',')
-    .map((pair) => {
-      const i = pair.indexOf(':');
-      return [Number(pair.slice(0, i)), Number(pair.slice(i + 1))] as [number, number];
-    });
+function parse(bytes: Uint8Array | undefined): [number, number][] | undefined {
+  if (bytes === undefined) return [];
+  const out: [number, number][] = [];
+  for (const pair of decoder.decode(bytes).split(',')) {
+    const i = pair.indexOf(':');
+    const entry: [number, number] = [Number(pair.slice(0, i)), Number(pair.slice(i + 1))];
+    if (i < 1 || !Number.isSafeInteger(entry[0]) || !Number.isSafeInteger(entry[1]) || entry[1] < 0)
+      return undefined;
+    out.push(entry);
+  }
+  return out;
 }
 
 /**
@@ -74,7 +77,9 @@ export function createSlidingWindowLimiter(
         const now = Date.now();
         const cur = Math.floor(now / bucketMs);
         // Buckets cur-precision..cur cover at least [now - windowMs, now].
-        const live = parse(bytes).filter(([i]) => i > cur - precision - 1);
+        const parsed = parse(bytes);
+        if (parsed === undefined) throw corruptState(b, key);
+        const live = parsed.filter(([i]) => i > cur - precision - 1);
         const used = live.reduce((sum, [, c]) => sum + c, 0);
         const dropsAt = (i: number) => (i + precision + 1) * bucketMs - now;
         const newest = live.length ? Math.max(...live.map(([i]) => i)) : cur;

@@ -4,6 +4,7 @@ import {
   assertCost,
   assertId,
   callDeadline,
+  corruptState,
   onFailure,
   type RateLimiter,
   type RateLimiterOptions,
@@ -56,7 +57,10 @@ export function createTokenBucketLimiter(
         let tokens = limit;
         let stamp = now;
         if (bytes !== undefined) {
-          const [t, at] = decoder.decode(bytes).split(':').map(Number) as [number, number];
+          const parts = decoder.decode(bytes).split(':');
+          const [t, at] = parts.map(Number) as [number, number];
+          if (parts.length !== 2 || !Number.isFinite(t) || t < 0 || !Number.isSafeInteger(at))
+            throw corruptState(b, key);
           tokens = Math.min(limit, t + Math.max(0, now - at) * perMs);
           stamp = Math.max(at, now); // a clock behind another process's never refills twice
         }
