@@ -93,7 +93,8 @@ export class Space {
       return;
     }
     this.arena.put(rec, value);
-    if (rec.e !== e) this.store.expireAt(rec, e);
+    // `i < 0` means no expiry: a write without ttl to such a key skips the expiry record.
+    if ((rec.i >= 0 || e !== NEVER) && rec.e !== e) this.store.expireAt(rec, e);
     if (this.maxEntries !== 0) this.touch(rec);
   }
 
