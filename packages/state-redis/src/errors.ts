@@ -10,7 +10,7 @@ export const OUT_OF_RANGE = 'PFORGE_OUT_OF_RANGE';
 const UNAVAILABLE_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY|BUSY|MOVED|ASK)\b/;
 const AUTH_REPLY = /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|invalid username-password/i;
 const CONNECTION =
-  /Connection is closed|Stream isn't writeable|Command timed out|None of startup nodes|Failed to refresh slots cache|Reached the max retries|connect ETIMEDOUT|ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|Cluster isn't ready|timed out|All sentinels are unreachable|closed before/i;
+  /Connection is closed|Stream isn't writeable|Command timed out|None of startup nodes|Failed to refresh slots cache|Reached the max retries|connect ETIMEDOUT|ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|Cluster isn't ready|timed out|All sentinels are unreachable|closed before|Too many Cluster redirections|Cluster is disconnected/i;
 
 /**
  * A copy of an ioredis error that is safe to show: name, code and message with credentials

@@ -65,11 +65,17 @@ function createClient(o: ResolvedRedisOptions): Client {
   if (o.mode === 'cluster') {
     return new Cluster(o.nodes, {
       redisOptions: base,
-      enableOfflineQueue: false,
+      // A command for a node whose connection is still opening waits in that node's queue
+      // (bounded by the command timeout); with false, ioredis rejects it as "Connection is
+      // closed" although it was never sent. The pool only sends once the cluster is ready.
+      enableOfflineQueue: true,
       lazyConnect: true,
       clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 1000),
       slotsRefreshTimeout: Math.min(o.connectTimeoutMs, 5000),
-      retryDelayOnFailover: 100,
+      // A command whose connection closed may have run: never resend it (ioredis would after
+      // retryDelayOnFailover). MOVED / ASK / TRYAGAIN / CLUSTERDOWN replies mean it did not
+      // run, so following those stays safe.
+      retryDelayOnFailover: 0,
       retryDelayOnClusterDown: 100,
     });
   }

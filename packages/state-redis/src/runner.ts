@@ -69,6 +69,14 @@ export class Runner {
     const slot = this.pool.pick();
     if (!Pool.ready(slot)) return this.runLate(op, key, fn, slot, map);
     try {
+      // A cluster client may follow redirections and wait for a slot refresh: bound it here.
+      if (this.pool.isCluster) {
+        return this.withDeadline(
+          op,
+          this.send(slot, fn, op, key, map),
+          Date.now() + this.timeoutMs,
+        );
+      }
       return this.send(slot, fn, op, key, map);
     } catch (err) {
       return Promise.reject(toStateError(err, op, key, this.secrets));
