@@ -1,14 +1,5 @@
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdirSync,
-  openSync,
-  readSync,
-  realpathSync,
-  statSync,
-} from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { StateError } from '@pforge/state-core';
 import {
   type DatabaseOptions,
@@ -16,6 +7,7 @@ import {
   type RootDatabase,
   type RootDatabaseOptionsWithPath,
 } from 'lmdb';
+import { checkLmdbFiles } from './file-check.js';
 import { createIndexMemo, type IndexMemo } from './index-memo.js';
 import type { Durability, ResolvedLmdbOptions } from './options.js';
 import { SOURCE } from './options.js';
@@ -122,46 +114,8 @@ function prepareDirectory(given: string): string {
   }
 }
 
-const MDB_MAGIC = 0xbeefc0de;
-const MDB_DATA_VERSION = 2;
-
-/**
- * LMDB trusts its data file: one that is not an LMDB file (or of another format version) can
- * crash the process instead of failing. So the meta page's magic and version are checked
- * first (offset 24 and 28 in lmdb-js's build), in either byte order.
- */
-function checkDataFile(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(join(path, 'data.mdb'), 'r');
-  } catch {
-    return; // absent (a new store) or unreadable: LMDB reports the latter itself
-  }
-  const head = Buffer.alloc(32);
-  let n: number;
-  try {
-    n = readSync(fd, head, 0, 32, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (n === 0) return;
-  const magicLE = n === 32 && head.readUInt32LE(24) === MDB_MAGIC;
-  const magicBE = n === 32 && head.readUInt32BE(24) === MDB_MAGIC;
-  const why = !(magicLE || magicBE)
-    ? 'holds a data.mdb that is not an LMDB data file'
-    : (magicLE ? head.readUInt32LE(28) : head.readUInt32BE(28)) !== MDB_DATA_VERSION
-      ? 'holds a data.mdb of an incompatible LMDB format version'
-      : undefined;
-  if (why) {
-    throw new StateError(
-      'ERR_STATE_BACKEND',
-      `[${SOURCE}] \`path\` ${JSON.stringify(path)} ${why}`,
-    );
-  }
-}
-
 function openEnvironment(path: string, options: ResolvedLmdbOptions): Environment {
-  checkDataFile(path);
+  checkLmdbFiles(path);
   let root: RootDatabase | undefined;
   try {
     // Records live in LMDB's main database: a commit that touches only them then writes no

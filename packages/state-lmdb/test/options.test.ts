@@ -1,10 +1,19 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isStateError } from '@pforge/state-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLmdbState, DEFAULTS, lmdbBackend, resolveOptions } from '../src/index.js';
-import { CHILD, removeTempDirs, tempDir } from './helpers.js';
+import { CHILD, removeTempDirs, startServer, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -122,6 +131,26 @@ describe('paths', () => {
     expect(err.code).toBe('ERR_STATE_BACKEND');
     expect(err.message).toContain(dir);
     expect(err.message).toContain('incompatible LMDB format version');
+  });
+
+  it('a lock file of another LMDB version, held by a running process, is ERR_STATE_BACKEND naming the path', async () => {
+    const dir = tempDir('lockversion');
+    const holder = await startServer(dir);
+    try {
+      // What a process with an lmdb-js of another lock version would have written.
+      const fd = openSync(join(dir, 'lock.mdb'), 'r+');
+      const head = Buffer.alloc(8);
+      readSync(fd, head, 0, 8, 0);
+      head.writeUInt32LE((head.readUInt32LE(4) & ~0xfff) | 0x7fe, 4);
+      writeSync(fd, head, 0, 8, 0);
+      closeSync(fd);
+      const err = await rejection(createLmdbState({ path: dir }));
+      expect(err.code).toBe('ERR_STATE_BACKEND');
+      expect(err.message).toContain(dir);
+      expect(err.message).toContain('lock.mdb of an incompatible LMDB version');
+    } finally {
+      holder.child.kill('SIGKILL');
+    }
   });
 
   it('a directory this process may not write is ERR_STATE_CONFIG naming the path', async () => {
