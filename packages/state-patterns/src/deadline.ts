@@ -42,21 +42,21 @@ export function checkDeadline(d: Deadline): void {
 }
 
 // One shared, unref'd watchdog instead of a timer per call: a rate limiter's hot path then
-// costs a Set insertion rather than a setTimeout/clearTimeout pair. It runs only while some
-// call is waiting, and settles a timed-out call at most WATCHDOG_TICK_MS late.
+// costs a link into a list rather than a setTimeout/clearTimeout pair (an intrusive list,
+// not a Set: no identity hash per call). It runs only while some call is waiting, and
+// settles a timed-out call at most WATCHDOG_TICK_MS late.
 const WATCHDOG_TICK_MS = 10;
-const waiting = new Set<Pending<never, unknown>>();
+let head: Pending<never, unknown> | undefined;
 let watchdog: ReturnType<typeof setInterval> | undefined;
 
 function sweep(): void {
   const now = Date.now();
-  for (const w of waiting) {
-    if (now >= w.d.at) {
-      waiting.delete(w);
-      w.settle(w.onError, timeoutError(w.d));
-    }
+  for (let w = head; w !== undefined; ) {
+    const next = w.next;
+    if (now >= w.d.at && w.unlink()) w.settle(w.onError, timeoutError(w.d));
+    w = next;
   }
-  if (waiting.size === 0 && watchdog !== undefined) {
+  if (head === undefined && watchdog !== undefined) {
     clearInterval(watchdog);
     watchdog = undefined;
   }
@@ -66,17 +66,38 @@ function sweep(): void {
 class Pending<T, R> {
   resolve: (value: R | PromiseLike<R>) => void = noop;
   reject: (err: unknown) => void = noop;
+  prev: Pending<never, unknown> | undefined = undefined;
+  next: Pending<never, unknown> | undefined = undefined;
+  linked = false;
   constructor(
     readonly d: Deadline,
     readonly onValue: (value: T) => R | PromiseLike<R>,
     readonly onError: (err: unknown) => R | PromiseLike<R>,
   ) {}
   readonly ok = (value: T): void => {
-    if (waiting.delete(this as Pending<never, unknown>)) this.settle(this.onValue, value);
+    if (this.unlink()) this.settle(this.onValue, value);
   };
   readonly ko = (err: unknown): void => {
-    if (waiting.delete(this as Pending<never, unknown>)) this.settle(this.onError, err);
+    if (this.unlink()) this.settle(this.onError, err);
   };
+  link(): void {
+    const self = this as Pending<never, unknown>;
+    self.next = head;
+    if (head !== undefined) head.prev = self;
+    head = self;
+    this.linked = true;
+  }
+  /** Takes the call off the list; `false` when it was already settled. */
+  unlink(): boolean {
+    if (!this.linked) return false;
+    this.linked = false;
+    if (this.prev !== undefined) this.prev.next = this.next;
+    else head = this.next;
+    if (this.next !== undefined) this.next.prev = this.prev;
+    this.prev = undefined;
+    this.next = undefined;
+    return true;
+  }
   settle<A>(fn: (arg: A) => R | PromiseLike<R>, arg: A): void {
     try {
       this.resolve(fn(arg));
@@ -124,7 +145,7 @@ export function settleWithin<T, R>(
     w.settle(onError, timeoutError(d));
     return out;
   }
-  waiting.add(w as Pending<never, unknown>);
+  w.link();
   if (watchdog === undefined) {
     watchdog = setInterval(sweep, WATCHDOG_TICK_MS);
     watchdog.unref?.();
