@@ -16,7 +16,6 @@ import {
   type SetOptions,
   StateError,
   type StateManager,
-  validateEntries,
 } from '@pforge/state-core';
 import { acquireEnvironment, type Environment, releaseEnvironment } from './environment.js';
 import { type LmdbStateOptions, parseStateOptions, SOURCE } from './options.js';
@@ -78,27 +77,6 @@ function fail(op: string, err: unknown): StateError {
 }
 
 const rejectSet = (err: unknown): Promise<never> => Promise.reject(fail('set', err));
-
-/**
- * Validates a whole `setMany` batch (in order, as core's `validateEntries`, whose messages
- * it reuses) and encodes it, so copies it, before anything is written. The transaction fills
- * in each record's header.
- */
-function encodeBatch(entries: unknown, ns: string): txn.Batch {
-  if (!Array.isArray(entries)) validateEntries(entries, SOURCE);
-  const list = entries as readonly unknown[];
-  const batch: txn.Batch = { keys: [], records: [], ttls: [] };
-  for (const e of list) {
-    if (typeof e !== 'object' || e === null) validateEntries(entries, SOURCE);
-    const { key, value } = e as Entry;
-    assertKey(key, SOURCE);
-    assertValue(value, key, SOURCE);
-    batch.ttls.push(resolveTtl(e, key, SOURCE));
-    batch.keys.push(ns + key);
-    batch.records.push(allocateRecord(value, batch.ttls[batch.ttls.length - 1] !== undefined));
-  }
-  return batch;
-}
 
 function closedError(op: string): StateError {
   return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
@@ -230,7 +208,7 @@ function buildManager(env: Environment, ns: string): LmdbState {
       }),
     setMany: (entries: readonly Entry[]) =>
       run('setMany', () => {
-        const batch = encodeBatch(entries, ns);
+        const batch = txn.encodeBatch(entries, ns);
         return batch.keys.length === 0 ? undefined : txn.setMany(env, batch);
       }),
     deleteMany: (keys) =>

@@ -4,10 +4,21 @@
  * commit of every process, and the body's writes commit together or not at all. Bodies
  * validate and throw before their first write, so a rejected call writes nothing.
  */
-import { addCounter, decodeCounter, encodeCounter, equalBytes } from '@pforge/state-core';
+import {
+  addCounter,
+  assertKey,
+  assertValue,
+  decodeCounter,
+  type Entry,
+  encodeCounter,
+  equalBytes,
+  resolveTtl,
+  validateEntries,
+} from '@pforge/state-core';
 import type { Environment } from './environment.js';
 import { SOURCE } from './options.js';
 import {
+  allocateRecord,
   type ExpiryPlan,
   encodeRecord,
   isLive,
@@ -136,6 +147,27 @@ export interface Batch {
   records: Buffer[];
   /** TTL of each entry in ms, or `undefined` for none. */
   ttls: (number | undefined)[];
+}
+
+/**
+ * Validates a whole `setMany` batch (in order, as core's `validateEntries`, whose messages
+ * it reuses) and encodes it, so copies it, before anything is written. The transaction fills
+ * in each record's header.
+ */
+export function encodeBatch(entries: unknown, ns: string): Batch {
+  if (!Array.isArray(entries)) validateEntries(entries, SOURCE);
+  const list = entries as readonly unknown[];
+  const batch: Batch = { keys: [], records: [], ttls: [] };
+  for (const e of list) {
+    if (typeof e !== 'object' || e === null) validateEntries(entries, SOURCE);
+    const { key, value } = e as Entry;
+    assertKey(key, SOURCE);
+    assertValue(value, key, SOURCE);
+    batch.ttls.push(resolveTtl(e, key, SOURCE));
+    batch.keys.push(ns + key);
+    batch.records.push(allocateRecord(value, batch.ttls[batch.ttls.length - 1] !== undefined));
+  }
+  return batch;
 }
 
 /** `setMany`: every entry in one transaction; records come encoded, their headers are set here. */
