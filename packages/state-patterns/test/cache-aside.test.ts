@@ -71,4 +71,26 @@ forEachTarget((h) => {
     expect(n).toBe(2); // exactly one background refresh
     expect(await getOrCompute(state, key, compute, opts)).toBe(2);
   });
+
+  it('a failed background refresh goes to onRefreshError; the stale value is still served', async () => {
+    const state = await h.open();
+    const key = rkey('aside');
+    const errors: unknown[] = [];
+    let n = 0;
+    const compute = async () => {
+      if (++n > 1) throw new Error('refresh failed');
+      return 'first';
+    };
+    const opts = {
+      ttl: 100,
+      staleWhileRevalidateMs: 5_000,
+      onRefreshError: (e: unknown) => errors.push(e),
+    };
+    expect(await getOrCompute(state, key, compute, opts)).toBe('first');
+    await sleep(200);
+    expect(await getOrCompute(state, key, compute, opts)).toBe('first');
+    await sleep(50);
+    expect(errors).toHaveLength(1);
+    expect(await getOrCompute(state, key, compute, opts)).toBe('first');
+  });
 });

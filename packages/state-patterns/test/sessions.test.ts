@@ -39,6 +39,19 @@ forEachTarget((h) => {
     expect(await sessions.touch(idle.id)).toBe(false);
   });
 
+  it('touchOnGet keeps a session alive through reads alone', async () => {
+    const sessions = createSessions<Data>(await h.open(), {
+      ttlMs: 700,
+      touchOnGet: true,
+      prefix: `${rkey('s')}:`,
+    });
+    const s = await sessions.create({ user: 'ada' });
+    for (let i = 0; i < 4; i++) {
+      await sleep(250);
+      expect((await sessions.get(s.id))?.data.user).toBe('ada');
+    }
+  });
+
   it('a fixed (non-rolling) session is not extended by touch', async () => {
     const sessions = createSessions<Data>(await h.open(), {
       ttlMs: 300,
