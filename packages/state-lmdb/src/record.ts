@@ -67,10 +67,18 @@ export function encodeRecord(value: Uint8Array, plan: ExpiryPlan): Buffer {
 
 /** A record with room for an expiry header (filled in later by {@link setHeader}) or none. */
 export function allocateRecord(value: Uint8Array, expiring: boolean): Buffer {
-  const header = expiring ? EXPIRING_HEADER : PLAIN_HEADER;
-  const out = Buffer.allocUnsafe(header + value.byteLength);
+  return writeRecord(Buffer.allocUnsafe(recordBytes(value, expiring)), value, expiring);
+}
+
+/** The size of the record of `value`. */
+export function recordBytes(value: Uint8Array, expiring: boolean): number {
+  return (expiring ? EXPIRING_HEADER : PLAIN_HEADER) + value.byteLength;
+}
+
+/** Writes the record of `value` into `out` (exactly {@link recordBytes} long); returns `out`. */
+export function writeRecord(out: Buffer, value: Uint8Array, expiring: boolean): Buffer {
   out[0] = expiring ? TAG_EXPIRING : TAG_PLAIN;
-  out.set(value, header);
+  out.set(value, expiring ? EXPIRING_HEADER : PLAIN_HEADER);
   return out;
 }
 

@@ -18,16 +18,17 @@ import {
 import type { Environment } from './environment.js';
 import { SOURCE } from './options.js';
 import {
-  allocateRecord,
   type ExpiryPlan,
   encodeRecord,
   isLive,
   keepExpiry,
   planExpiry,
   recordBucket,
+  recordBytes,
   recordExpiresAt,
   setHeader,
   viewValue,
+  writeRecord,
 } from './record.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -158,14 +159,27 @@ export function encodeBatch(entries: unknown, ns: string): Batch {
   if (!Array.isArray(entries)) validateEntries(entries, SOURCE);
   const list = entries as readonly unknown[];
   const batch: Batch = { keys: [], records: [], ttls: [] };
+  const values: Uint8Array[] = [];
+  let total = 0;
   for (const e of list) {
     if (typeof e !== 'object' || e === null) validateEntries(entries, SOURCE);
     const { key, value } = e as Entry;
     assertKey(key, SOURCE);
     assertValue(value, key, SOURCE);
-    batch.ttls.push(resolveTtl(e, key, SOURCE));
+    const ttl = resolveTtl(e, key, SOURCE);
+    batch.ttls.push(ttl);
     batch.keys.push(ns + key);
-    batch.records.push(allocateRecord(value, batch.ttls[batch.ttls.length - 1] !== undefined));
+    values.push(value);
+    total += recordBytes(value, ttl !== undefined);
+  }
+  // One allocation for the whole batch; each record is a slice of it.
+  const block = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const expiring = batch.ttls[i] !== undefined;
+    const size = recordBytes(values[i]!, expiring);
+    batch.records.push(writeRecord(block.subarray(at, at + size), values[i]!, expiring));
+    at += size;
   }
   return batch;
 }
