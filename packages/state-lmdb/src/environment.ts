@@ -107,7 +107,9 @@ function prepareDirectory(given: string): string {
         ? 'is not readable and writable by this process'
         : code === 'ENOTDIR' || code === 'EEXIST'
           ? 'is not a directory'
-          : `cannot be created (${(err as Error).message})`;
+          : code === 'EROFS'
+            ? 'is on a read-only file system'
+            : `cannot be created (${(err as Error).message})`;
     throw new StateError('ERR_STATE_CONFIG', `[${SOURCE}] \`path\` ${JSON.stringify(abs)} ${why}`, {
       cause: err,
     });

@@ -17,6 +17,31 @@ import { CHILD, removeTempDirs, startServer, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
+/**
+ * Opens `dir` without the privilege to write it. Root ignores permissions, so as root the
+ * attempt runs in a child as user `nobody` when that user can run the child script, and
+ * otherwise targets a path under /sys, which not even root may create.
+ */
+async function openAsUnprivileged(
+  dir: string,
+): Promise<{ path: string; code?: string; message: string }> {
+  const runChild = (path: string, uid?: number) =>
+    new Promise<string>((resolve, reject) => {
+      const ids = uid === undefined ? {} : { uid, gid: uid };
+      execFile(process.execPath, [CHILD, 'open', path], ids, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      );
+    });
+  if (process.getuid?.() !== 0) return { path: dir, ...JSON.parse(await runChild(dir)) };
+  try {
+    return { path: dir, ...JSON.parse(await runChild(dir, 65534)) };
+  } catch {
+    const path = `/sys/pforge-state-lmdb-${process.pid}`;
+    const err = await rejection(createLmdbState({ path }));
+    return { path, code: err.code, message: err.message };
+  }
+}
+
 async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }> {
   try {
     await p;
@@ -157,20 +182,10 @@ describe('paths', () => {
     const dir = join(tempDir('perm'), 'locked');
     mkdirSync(dir);
     chmodSync(dir, 0o500);
-    // Root ignores permissions, so then the attempt runs as an unprivileged user instead.
-    const asRoot = process.getuid?.() === 0;
-    const out = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [CHILD, 'open', dir],
-        asRoot ? { uid: 65534, gid: 65534 } : {},
-        (err, stdout) => (err ? reject(err) : resolve(stdout)),
-      );
-    });
-    const result = JSON.parse(out) as { code?: string; message?: string };
-    expect(result.code).toBe('ERR_STATE_CONFIG');
-    expect(result.message).toContain(dir);
-    expect(result.message).toContain('not readable and writable');
+    const result = await openAsUnprivileged(dir);
     chmodSync(dir, 0o700);
+    expect(result.code).toBe('ERR_STATE_CONFIG');
+    expect(result.message).toContain(result.path);
+    expect(result.message).toMatch(/not readable and writable|read-only/);
   });
 });
