@@ -61,7 +61,10 @@ async function timeSlice(c: BenchCase, sliceMs: number): Promise<number> {
 }
 
 /** Runs every workload's cases interleaved and returns one row per case. */
-export async function runWorkloads(workloads: Workload[], options: BenchOptions = {}): Promise<Row[]> {
+export async function runWorkloads(
+  workloads: Workload[],
+  options: BenchOptions = {},
+): Promise<Row[]> {
   const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 7);
   const sliceMs = options.sliceMs ?? Number(process.env.BENCH_SLICE_MS ?? 300);
   const rows: Row[] = [];
@@ -91,10 +94,15 @@ export function printRows(rows: Row[]): void {
 }
 
 /** The Markdown table header matching {@link printRows}. */
-export const TABLE_HEADER = '| workload | implementation | median ops/s | ratio to baseline |\n|---|---|---:|---:|';
+export const TABLE_HEADER =
+  '| workload | implementation | median ops/s | ratio to baseline |\n|---|---|---:|---:|';
 
 /** `n` promises in flight, `total` operations in all; resolves `total`. */
-export async function inFlight(n: number, total: number, op: (i: number) => Promise<unknown>): Promise<number> {
+export async function inFlight(
+  n: number,
+  total: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next < total) await op(next++);

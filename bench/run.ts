@@ -3,8 +3,8 @@
  * Each group module in ./groups exports `run(): Promise<void>` and prints its own table.
  */
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { TABLE_HEADER } from './harness.js';
 
 const dir = fileURLToPath(new URL('./groups/', import.meta.url));
@@ -14,7 +14,9 @@ const groups = readdirSync(dir)
   .map((f) => f.slice(0, -3))
   .filter((g) => wanted.length === 0 || wanted.includes(g));
 
-console.log(`# pforge bench — ${new Date().toISOString()} — Node ${process.version} — ${cpus()[0]?.model} ×${cpus().length}`);
+console.log(
+  `# pforge bench — ${new Date().toISOString()} — Node ${process.version} — ${cpus()[0]?.model} ×${cpus().length}`,
+);
 for (const g of groups) {
   console.log(`\n## ${g}\n\n${TABLE_HEADER}`);
   const mod = (await import(`./groups/${g}.ts`)) as { run: () => Promise<void> };

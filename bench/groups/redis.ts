@@ -173,7 +173,9 @@ export async function run(): Promise<void> {
         batch('@pforge/state-redis', (_b, i) => ours.setMany(ourEntries[i]!)),
         batch('ioredis pipeline (plain)', (b) => pipelineSet(plain, b)),
         batch('ioredis pipeline (auto-pipelining)', (b) => pipelineSet(auto, b)),
-        batch('ioredis MSET (plain)', (b) => plain.mset(b.flatMap((k) => [`rawkv:${k}`, valueBuf]))),
+        batch('ioredis MSET (plain)', (b) =>
+          plain.mset(b.flatMap((k) => [`rawkv:${k}`, valueBuf])),
+        ),
         batch('Keyv + @keyv/redis', (b) =>
           keyv.setMany(b.map((key) => ({ key, value: 'x'.repeat(100) }))),
         ),
