@@ -1,6 +1,6 @@
 import { STATE_ERROR_CODES, type StateManager } from '@pforge/state-core';
 import { describe, expect, it } from 'vitest';
-import { bytes, expectRejects, type Harness, settleError } from './harness.js';
+import { bytes, expectRejects, type Harness, invoke, METHODS, settleError } from './harness.js';
 
 const JUNK: readonly unknown[] = [
   undefined,
@@ -21,23 +21,6 @@ const JUNK: readonly unknown[] = [
   [{ key: 5 }],
   'a\ud800',
 ];
-
-type AnyMethod = (...args: unknown[]) => unknown;
-const METHODS = [
-  'get',
-  'set',
-  'delete',
-  'exists',
-  'getMany',
-  'setMany',
-  'deleteMany',
-  'increment',
-  'compareAndSwap',
-  'ttl',
-  'expire',
-  'keys',
-  'clear',
-] as const;
 
 /** Every failure is a StateError with the right code, a message naming the key, never a sync throw. */
 export function registerErrors(h: Harness): void {
@@ -77,18 +60,12 @@ export function registerErrors(h: Harness): void {
 
     it('no method ever throws synchronously: junk in every argument gives a promise', async () => {
       const m = await h.open();
-      const call = (name: (typeof METHODS)[number], args: unknown[]) => {
-        const fn = (m as unknown as Record<string, AnyMethod>)[name]!;
-        return name === 'keys'
-          ? (fn.apply(m, args) as AsyncIterable<string>)[Symbol.asyncIterator]().next()
-          : fn.apply(m, args);
-      };
       for (const name of METHODS) {
         for (const junk of JUNK) {
           for (const position of [0, 1, 2, 3]) {
             const args: unknown[] = ['k', bytes('v'), undefined, undefined];
             args[position] = junk;
-            const err = await settleError(() => call(name, args));
+            const err = await settleError(() => invoke(m, name, args));
             if (err !== undefined) {
               expect(
                 (err as { name?: string }).name,

@@ -1,7 +1,7 @@
 import { isStateError, MAX_TTL_MS, MAX_VALUE_BYTES, type StateManager } from '@pforge/state-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytes, type Harness, listKeys, settleError } from './harness.js';
+import { bytes, type Harness, invoke, listKeys, METHODS, settleError } from './harness.js';
 
 let oversize: Uint8Array | undefined;
 /** One byte over the maximum, allocated once. */
@@ -95,33 +95,6 @@ const valid = [
   fc.record({ prefix: fc.constantFrom('a', '', '*') }, { requiredKeys: [] }),
 ];
 const arg = fc.oneof({ arbitrary: junk, weight: 3 }, { arbitrary: fc.oneof(...valid), weight: 1 });
-
-const METHODS = [
-  'get',
-  'set',
-  'delete',
-  'exists',
-  'getMany',
-  'setMany',
-  'deleteMany',
-  'increment',
-  'compareAndSwap',
-  'ttl',
-  'expire',
-  'keys',
-  'clear',
-] as const;
-type Method = (typeof METHODS)[number];
-type AnyFn = (...args: unknown[]) => unknown;
-
-function invoke(m: StateManager, method: Method, args: unknown[]): unknown {
-  const fn = (m as unknown as Record<Method, AnyFn>)[method];
-  if (method !== 'keys') return fn.apply(m, args);
-  const iterable = fn.apply(m, args) as AsyncIterable<string>;
-  return (async () => {
-    for await (const _ of iterable);
-  })();
-}
 
 /** The keys without a (near) expiry and their values: what a rejected call must not change. */
 async function stableView(m: StateManager): Promise<Record<string, string>> {

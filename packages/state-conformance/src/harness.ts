@@ -154,3 +154,33 @@ export async function snapshot(m: StateManager): Promise<Record<string, string>>
   });
   return out;
 }
+
+/** Every data method of {@link StateManager} (all but `close`), for the junk-argument tests. */
+export const METHODS = [
+  'get',
+  'set',
+  'delete',
+  'exists',
+  'getMany',
+  'setMany',
+  'deleteMany',
+  'increment',
+  'compareAndSwap',
+  'ttl',
+  'expire',
+  'keys',
+  'clear',
+] as const;
+
+/** One of {@link METHODS}. */
+export type Method = (typeof METHODS)[number];
+
+/** Calls `m[method](...args)` unchecked; a `keys()` iterable is drained into one promise. */
+export function invoke(m: StateManager, method: Method, args: unknown[]): unknown {
+  const fn = (m as unknown as Record<Method, (...a: unknown[]) => unknown>)[method];
+  if (method !== 'keys') return fn.apply(m, args);
+  const iterable = fn.apply(m, args) as AsyncIterable<string>;
+  return (async () => {
+    for await (const _ of iterable);
+  })();
+}

@@ -1,4 +1,5 @@
 import { isStateError, StateError, type StateManager, type StoreDriver } from '@pforge/state-core';
+import { METHODS } from '../../src/harness.js';
 import { runConformanceSuite } from '../../src/index.js';
 import { createReferenceStore } from '../reference-driver.js';
 
@@ -230,22 +231,7 @@ export function runMutant(name: string): void {
 
 function bindAll(m: StateManager): StateManager {
   const out: Record<string | symbol, unknown> = {};
-  for (const k of [
-    'get',
-    'set',
-    'delete',
-    'exists',
-    'getMany',
-    'setMany',
-    'deleteMany',
-    'increment',
-    'compareAndSwap',
-    'ttl',
-    'expire',
-    'keys',
-    'clear',
-    'close',
-  ] as const) {
+  for (const k of [...METHODS, 'close'] as const) {
     out[k] = (m[k] as (...a: unknown[]) => unknown).bind(m);
   }
   out[Symbol.asyncDispose] = () => (out.close as () => Promise<void>)();
