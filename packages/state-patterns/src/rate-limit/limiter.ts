@@ -1,6 +1,7 @@
 import { StateError, type StateManager } from '@pforge/state-core';
 import {
   assertPositiveInt,
+  checkDeadline,
   type Deadline,
   deadline,
   type FailurePolicy,
@@ -8,6 +9,7 @@ import {
   resolvePolicy,
   resolveTimeout,
   SOURCE,
+  within,
 } from '../deadline.js';
 
 /** The outcome of {@link RateLimiter.consume}: a denial is a value, not an exception. */
@@ -166,4 +168,47 @@ export function onFailure(b: LimiterBase, cost: number, err: unknown): RateLimit
         limit: b.limit,
         unavailable: true,
       };
+}
+
+/** One attempt's decision from the stored state: deny (write nothing), or admit by writing `next`. */
+export type CasStep =
+  | { result: RateLimitResult; next?: undefined }
+  | { result: RateLimitResult; next: Uint8Array; ttl: number };
+
+/**
+ * A limiter whose state per id is one value updated by compare-and-swap (sliding window,
+ * token bucket): read, let `decide` judge the stored bytes at `now`, write its `next` only
+ * if nothing changed meanwhile, else read again, until admitted, denied or past the deadline.
+ * `decide` throws {@link corruptState} for bytes it cannot parse.
+ */
+export function createCasLimiter(
+  b: LimiterBase,
+  decide: (key: string, bytes: Uint8Array | undefined, now: number, cost: number) => CasStep,
+): RateLimiter {
+  const { state, prefix } = b;
+  const consume = async (id: string, cost = 1): Promise<RateLimitResult> => {
+    if (cost !== 1) assertCost(cost, b);
+    assertId(id, b);
+    const key = prefix + id;
+    const d = callDeadline(b, 'consume');
+    try {
+      for (;;) {
+        checkDeadline(d);
+        const bytes = await within(d, state.get(key));
+        const step = decide(key, bytes, Date.now(), cost);
+        if (step.next === undefined) return step.result;
+        const opts = { ttl: step.ttl };
+        if (await within(d, state.compareAndSwap(key, bytes, step.next, opts))) return step.result;
+      }
+    } catch (err) {
+      return onFailure(b, cost, err);
+    }
+  };
+  return {
+    consume,
+    reset: async (id) => {
+      assertId(id, b);
+      await within(callDeadline(b, 'reset'), state.delete(prefix + id));
+    },
+  };
 }

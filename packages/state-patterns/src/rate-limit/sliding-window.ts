@@ -1,14 +1,10 @@
 import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
-import { assertPositiveInt, checkDeadline, within } from '../deadline.js';
+import { assertPositiveInt } from '../deadline.js';
 import {
-  assertCost,
-  assertId,
-  callDeadline,
   corruptState,
-  onFailure,
+  createCasLimiter,
   type RateLimiter,
   type RateLimiterOptions,
-  type RateLimitResult,
   resolveLimiterOptions,
 } from './limiter.js';
 
@@ -57,7 +53,7 @@ export function createSlidingWindowLimiter(
   options: SlidingWindowOptions,
 ): RateLimiter {
   const b = resolveLimiterOptions(state, options, 'createSlidingWindowLimiter', 'rl:sw:');
-  const { limit, prefix } = b;
+  const { limit } = b;
   const where = 'createSlidingWindowLimiter()';
   assertPositiveInt(options.windowMs, 'windowMs', where);
   const precision = options.precision ?? 10;
@@ -65,59 +61,41 @@ export function createSlidingWindowLimiter(
   const bucketMs = Math.max(1, Math.ceil(options.windowMs / precision));
   const ttl = Math.min((precision + 2) * bucketMs, MAX_TTL_MS);
 
-  const consume = async (id: string, cost = 1): Promise<RateLimitResult> => {
-    if (cost !== 1) assertCost(cost, b);
-    assertId(id, b);
-    const key = prefix + id;
-    const d = callDeadline(b, 'consume');
-    try {
-      for (;;) {
-        checkDeadline(d);
-        const bytes = await within(d, state.get(key));
-        const now = Date.now();
-        const cur = Math.floor(now / bucketMs);
-        // Buckets cur-precision..cur cover at least [now - windowMs, now].
-        const parsed = parse(bytes);
-        if (parsed === undefined) throw corruptState(b, key);
-        const live = parsed.filter(([i]) => i > cur - precision - 1);
-        const used = live.reduce((sum, [, c]) => sum + c, 0);
-        const dropsAt = (i: number) => (i + precision + 1) * bucketMs - now;
-        const newest = live.length ? Math.max(...live.map(([i]) => i)) : cur;
-        if (used + cost > limit) {
-          return {
-            allowed: false,
-            remaining: Math.max(0, limit - used),
-            resetMs: dropsAt(newest),
-            retryAfterMs: retryAfter(live, used + cost - limit, dropsAt),
-            limit,
-          };
-        }
-        const mine = live.find(([i]) => i === cur);
-        if (mine) mine[1] += cost;
-        else live.push([cur, cost]);
-        const next = encoder.encode(live.map(([i, c]) => `${i}:${c}`).join(','));
-        if (await within(d, state.compareAndSwap(key, bytes, next, { ttl }))) {
-          return {
-            allowed: true,
-            remaining: limit - used - cost,
-            resetMs: dropsAt(cur),
-            retryAfterMs: 0,
-            limit,
-          };
-        }
-      }
-    } catch (err) {
-      return onFailure(b, cost, err);
+  return createCasLimiter(b, (key, bytes, now, cost) => {
+    const cur = Math.floor(now / bucketMs);
+    // Buckets cur-precision..cur cover at least [now - windowMs, now].
+    const parsed = parse(bytes);
+    if (parsed === undefined) throw corruptState(b, key);
+    const live = parsed.filter(([i]) => i > cur - precision - 1);
+    const used = live.reduce((sum, [, c]) => sum + c, 0);
+    const dropsAt = (i: number) => (i + precision + 1) * bucketMs - now;
+    const newest = live.length ? Math.max(...live.map(([i]) => i)) : cur;
+    if (used + cost > limit) {
+      return {
+        result: {
+          allowed: false,
+          remaining: Math.max(0, limit - used),
+          resetMs: dropsAt(newest),
+          retryAfterMs: retryAfter(live, used + cost - limit, dropsAt),
+          limit,
+        },
+      };
     }
-  };
-
-  return {
-    consume,
-    reset: async (id) => {
-      assertId(id, b);
-      await within(callDeadline(b, 'reset'), state.delete(prefix + id));
-    },
-  };
+    const mine = live.find(([i]) => i === cur);
+    if (mine) mine[1] += cost;
+    else live.push([cur, cost]);
+    return {
+      next: encoder.encode(live.map(([i, c]) => `${i}:${c}`).join(',')),
+      ttl,
+      result: {
+        allowed: true,
+        remaining: limit - used - cost,
+        resetMs: dropsAt(cur),
+        retryAfterMs: 0,
+        limit,
+      },
+    };
+  });
 }
 
 /** Ms until the oldest buckets holding at least `excess` cost have left the window. */

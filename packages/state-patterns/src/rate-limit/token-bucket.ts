@@ -1,14 +1,10 @@
 import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
-import { assertPositiveInt, checkDeadline, within } from '../deadline.js';
+import { assertPositiveInt } from '../deadline.js';
 import {
-  assertCost,
-  assertId,
-  callDeadline,
   corruptState,
-  onFailure,
+  createCasLimiter,
   type RateLimiter,
   type RateLimiterOptions,
-  type RateLimitResult,
   resolveLimiterOptions,
 } from './limiter.js';
 
@@ -39,63 +35,44 @@ export function createTokenBucketLimiter(
   options: TokenBucketOptions,
 ): RateLimiter {
   const b = resolveLimiterOptions(state, options, 'createTokenBucketLimiter', 'rl:tb:');
-  const { limit, prefix } = b;
+  const { limit } = b;
   assertPositiveInt(options.intervalMs, 'intervalMs', 'createTokenBucketLimiter()');
   const perMs = limit / options.intervalMs;
   const msFor = (tokens: number) => Math.min(MAX_TTL_MS, Math.max(1, Math.ceil(tokens / perMs)));
 
-  const consume = async (id: string, cost = 1): Promise<RateLimitResult> => {
-    if (cost !== 1) assertCost(cost, b);
-    assertId(id, b);
-    const key = prefix + id;
-    const d = callDeadline(b, 'consume');
-    try {
-      for (;;) {
-        checkDeadline(d);
-        const bytes = await within(d, state.get(key));
-        const now = Date.now();
-        let tokens = limit;
-        let stamp = now;
-        if (bytes !== undefined) {
-          const parts = decoder.decode(bytes).split(':');
-          const [t, at] = parts.map(Number) as [number, number];
-          if (parts.length !== 2 || !Number.isFinite(t) || t < 0 || !Number.isSafeInteger(at))
-            throw corruptState(b, key);
-          tokens = Math.min(limit, t + Math.max(0, now - at) * perMs);
-          stamp = Math.max(at, now); // a clock behind another process's never refills twice
-        }
-        if (tokens < cost) {
-          const remaining = Math.floor(tokens);
-          return {
-            allowed: false,
-            remaining,
-            resetMs: msFor(limit - tokens),
-            retryAfterMs: msFor(cost - tokens),
-            limit,
-          };
-        }
-        const left = tokens - cost;
-        const next = encoder.encode(`${left}:${stamp}`);
-        if (await within(d, state.compareAndSwap(key, bytes, next, { ttl: msFor(limit - left) }))) {
-          return {
-            allowed: true,
-            remaining: Math.floor(left),
-            resetMs: left >= limit ? 0 : msFor(limit - left),
-            retryAfterMs: 0,
-            limit,
-          };
-        }
-      }
-    } catch (err) {
-      return onFailure(b, cost, err);
+  return createCasLimiter(b, (key, bytes, now, cost) => {
+    let tokens = limit;
+    let stamp = now;
+    if (bytes !== undefined) {
+      const parts = decoder.decode(bytes).split(':');
+      const [t, at] = parts.map(Number) as [number, number];
+      if (parts.length !== 2 || !Number.isFinite(t) || t < 0 || !Number.isSafeInteger(at))
+        throw corruptState(b, key);
+      tokens = Math.min(limit, t + Math.max(0, now - at) * perMs);
+      stamp = Math.max(at, now); // a clock behind another process's never refills twice
     }
-  };
-
-  return {
-    consume,
-    reset: async (id) => {
-      assertId(id, b);
-      await within(callDeadline(b, 'reset'), state.delete(prefix + id));
-    },
-  };
+    if (tokens < cost) {
+      return {
+        result: {
+          allowed: false,
+          remaining: Math.floor(tokens),
+          resetMs: msFor(limit - tokens),
+          retryAfterMs: msFor(cost - tokens),
+          limit,
+        },
+      };
+    }
+    const left = tokens - cost;
+    return {
+      next: encoder.encode(`${left}:${stamp}`),
+      ttl: msFor(limit - left),
+      result: {
+        allowed: true,
+        remaining: Math.floor(left),
+        resetMs: left >= limit ? 0 : msFor(limit - left),
+        retryAfterMs: 0,
+        limit,
+      },
+    };
+  });
 }
