@@ -75,16 +75,38 @@ export class Arena {
 
   /** Copies `src` into `slot`, in place when the size allows. */
   put(slot: Slot, src: Uint8Array): void {
-    const n = src.byteLength;
+    this.reserve(slot, src.byteLength);
+    slot.c!.u8.set(src, slot.o);
+  }
+
+  /**
+   * Stores the ASCII decimal form of the safe integer `n` (what `increment` keeps, as Redis
+   * `INCRBY` does), writing the digits straight into the chunk: no string, no temporary array.
+   */
+  putDecimal(slot: Slot, n: number): void {
+    let m = n < 0 ? -n : n;
+    let len = n < 0 ? 2 : 1;
+    for (let x = m; x >= 10; x = (x - (x % 10)) / 10) len++;
+    this.reserve(slot, len);
+    const u8 = slot.c!.u8;
+    let at = slot.o + len;
+    do {
+      const d = m % 10;
+      u8[--at] = 48 + d;
+      m = (m - d) / 10; // exact: m - d is a multiple of 10
+    } while (m > 0);
+    if (n < 0) u8[--at] = 45; // '-'
+  }
+
+  /** Makes `slot` hold `n` bytes: in place when the size allows, else a new place. */
+  private reserve(slot: Slot, n: number): void {
     const c = slot.c;
     if (c !== null && (c.pooled ? placeBytes(n) === placeBytes(slot.n) : n === slot.n)) {
-      c.u8.set(src, slot.o);
       slot.n = n;
       return;
     }
     if (c !== null) this.free(slot);
     this.place(slot, n);
-    slot.c!.u8.set(src, slot.o);
   }
 
   /** A fresh copy of the bytes in `slot`. */

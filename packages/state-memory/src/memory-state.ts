@@ -7,7 +7,6 @@ import {
   assertValue,
   decodeCounter,
   type Entry,
-  encodeCounter,
   equalBytes,
   isValidKey,
   isValidTtl,
@@ -217,13 +216,25 @@ class MemoryState implements StateManager {
       if (this.closed) return this.rejectClosed('increment');
       assertKey(key, SOURCE);
       assertDelta(delta, key, SOURCE);
-      const e = expiryOf(options, key);
-      const rec = this.space.read(key);
-      const current = rec === undefined ? undefined : this.arena.view(rec);
-      const next = addCounter(decodeCounter(current, key, SOURCE), delta, key, SOURCE);
-      const bytes = encodeCounter(next);
-      if (rec === undefined) this.space.insert(key, bytes, e);
-      else this.space.write(key, bytes, rec.e); // an existing counter keeps its expiry
+      // Validated on every call, but the clock is read at most once: to check an expiry, and
+      // that same reading starts the ttl of a key this call creates.
+      const ttl = options === undefined ? undefined : resolveTtl(options, key, SOURCE);
+      let rec = this.map.get(key);
+      let t = -1;
+      if (rec !== undefined && rec.e !== NEVER && rec.e <= (t = now())) {
+        this.core.drop(rec);
+        rec = undefined;
+      }
+      if (rec === undefined) {
+        const next = addCounter(0, delta, key, SOURCE);
+        const e = ttl === undefined ? NEVER : Math.floor(t < 0 ? now() : t) + ttl;
+        this.space.insertCounter(key, next, e);
+        return Promise.resolve(next);
+      }
+      // A record last written by increment keeps its number: no parse, no view.
+      const current = rec.v ?? decodeCounter(this.arena.view(rec), key, SOURCE);
+      const next = addCounter(current, delta, key, SOURCE);
+      this.space.writeCounter(rec, next); // an existing counter keeps its expiry
       return Promise.resolve(next);
     } catch (err) {
       return Promise.reject(asStateError(err, 'increment'));

@@ -48,6 +48,12 @@ export class Rec implements Slot {
   s: Space;
   /** Store-wide insertion order (the order of `s.map`); a move to the back takes a new one. */
   q: number;
+  /**
+   * The stored bytes read as a counter, kept by `increment` so the next one neither parses
+   * nor allocates; `undefined` once other bytes are written (and before any increment).
+   * Always equal to the bytes in the arena, which stay the source of truth for reads.
+   */
+  v: number | undefined = undefined;
 
   constructor(k: string, e: number, s: Space, q: number) {
     this.k = k;
@@ -92,6 +98,7 @@ export class Space {
       this.insert(key, value, e);
       return;
     }
+    rec.v = undefined; // other bytes: no longer a known counter
     this.arena.put(rec, value);
     // `i < 0` means no expiry: a write without ttl to such a key skips the expiry record.
     if ((rec.i >= 0 || e !== NEVER) && rec.e !== e) this.store.expireAt(rec, e);
@@ -100,15 +107,35 @@ export class Space {
 
   /** Adds a record for an absent key. */
   insert(key: string, value: Uint8Array, e: number): void {
-    const store = this.store;
-    const rec = new Rec(key, e, this, ++store.seq);
+    const rec = new Rec(key, e, this, ++this.store.seq);
     this.arena.put(rec, value);
-    this.map.set(key, rec);
-    if (e !== NEVER) {
-      rec.h = store.grainOf(e);
+    this.add(rec);
+  }
+
+  /** Files a new record (its value already placed) in the map and, with an expiry, the heap. */
+  private add(rec: Rec): void {
+    const store = this.store;
+    this.map.set(rec.k, rec);
+    if (rec.e !== NEVER) {
+      rec.h = store.grainOf(rec.e);
       store.heap.push(rec);
     }
     if (this.maxEntries !== 0 && this.map.size > this.maxEntries) this.evict();
+  }
+
+  /** Adds a counter record holding `n` for an absent key. */
+  insertCounter(key: string, n: number, e: number): void {
+    const rec = new Rec(key, e, this, ++this.store.seq);
+    this.arena.putDecimal(rec, n);
+    rec.v = n;
+    this.add(rec);
+  }
+
+  /** Stores the counter value `n` in `rec`, keeping its expiry. */
+  writeCounter(rec: Rec, n: number): void {
+    this.arena.putDecimal(rec, n);
+    rec.v = n;
+    if (this.maxEntries !== 0) this.touch(rec);
   }
 
   /** Marks `rec` most recently used (LRU mode only). */
