@@ -229,7 +229,7 @@ function buildManager(env: Environment, ns: string): LmdbState {
         if (next !== undefined) assertValue(next, key, SOURCE);
         const ttlMs = resolveTtl(options, key, SOURCE);
         const exp = expected === undefined ? undefined : copyBytes(expected);
-        const nxt = next === undefined ? undefined : copyBytes(next);
+        const nxt = next === undefined ? undefined : allocateRecord(next, ttlMs !== undefined);
         return txn.compareAndSwap(env, ns + key, exp, nxt, ttlMs);
       }),
     ttl: (key) =>

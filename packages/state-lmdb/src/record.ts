@@ -58,13 +58,6 @@ export function keepExpiry(record: Uint8Array): ExpiryPlan {
   return { expiresAt, grid, bucket: bucketOf(expiresAt, grid), index: false };
 }
 
-/** A record as stored: header and value in one fresh buffer (the caller's bytes are copied). */
-export function encodeRecord(value: Uint8Array, plan: ExpiryPlan): Buffer {
-  const out = allocateRecord(value, plan.expiresAt !== 0);
-  if (plan.expiresAt !== 0) setHeader(out, plan);
-  return out;
-}
-
 /** A record with room for an expiry header (filled in later by {@link setHeader}) or none. */
 export function allocateRecord(value: Uint8Array, expiring: boolean): Buffer {
   return writeRecord(Buffer.allocUnsafe(recordBytes(value, expiring)), value, expiring);

@@ -18,8 +18,8 @@ import {
 import type { Environment } from './environment.js';
 import { SOURCE } from './options.js';
 import {
+  allocateRecord,
   type ExpiryPlan,
-  encodeRecord,
   isLive,
   keepExpiry,
   planExpiry,
@@ -57,7 +57,9 @@ function read(env: Environment, full: string, now: number): Current {
 /**
  * Writes a record, and its expiry-index entry first when the plan needs a new one. Index
  * entries are removed only by the sweep once due (a stale one is harmless: the sweep checks
- * the record), so a write never touches older index entries.
+ * the record), so a write never touches older index entries. `value` is copied into the new
+ * record before anything is written, so it may be a view of a stored record (which the
+ * first write of a transaction may invalidate).
  */
 export function putRecord(
   env: Environment,
@@ -65,8 +67,19 @@ export function putRecord(
   value: Uint8Array,
   plan: ExpiryPlan,
 ): Promise<boolean> {
+  return putEncoded(env, full, allocateRecord(value, plan.expiresAt !== 0), plan);
+}
+
+/** {@link putRecord} of a record made by `allocateRecord(value, plan.expiresAt !== 0)`: sets its header. */
+function putEncoded(
+  env: Environment,
+  full: string,
+  record: Buffer,
+  plan: ExpiryPlan,
+): Promise<boolean> {
+  if (plan.expiresAt !== 0) setHeader(record, plan);
   if (plan.index) env.expiry.put({ expiresAt: plan.bucket, key: full }, EMPTY);
-  return env.records.put(full, encodeRecord(value, plan));
+  return env.records.put(full, record);
 }
 
 /** Runs `body` in the next write transaction; resolves its result after the commit. */
@@ -92,12 +105,15 @@ export function increment(
   });
 }
 
-/** `compareAndSwap`: `next` undefined deletes. */
+/**
+ * `compareAndSwap`: `next` is the record made by `allocateRecord(value, ttlMs !== undefined)`
+ * at call time (the caller's bytes copied once; the header is set here), or undefined to delete.
+ */
 export function compareAndSwap(
   env: Environment,
   full: string,
   expected: Uint8Array | undefined,
-  next: Uint8Array | undefined,
+  next: Buffer | undefined,
   ttlMs: number | undefined,
 ): Promise<boolean> {
   return inTransaction(env, () => {
@@ -108,7 +124,7 @@ export function compareAndSwap(
         ? cur.value === undefined
         : cur.value !== undefined && equalBytes(cur.value, expected);
     if (!matches) return false;
-    if (next !== undefined) putRecord(env, full, next, planExpiry(ttlMs, now, cur.bucket));
+    if (next !== undefined) putEncoded(env, full, next, planExpiry(ttlMs, now, cur.bucket));
     else if (cur.value !== undefined || cur.expiresAt !== 0) env.records.remove(full);
     return true;
   });
@@ -135,7 +151,7 @@ export function expire(
     const now = Date.now();
     const cur = read(env, full, now);
     if (cur.value === undefined) return false;
-    putRecord(env, full, cur.value.slice(), planExpiry(ttlMs, now, cur.bucket));
+    putRecord(env, full, cur.value, planExpiry(ttlMs, now, cur.bucket));
     return true;
   });
 }
@@ -193,13 +209,13 @@ export function setMany(env: Environment, batch: Batch): Promise<void> {
       const full = keys[i]!;
       const record = records[i]!;
       const ttlMs = ttls[i];
-      if (ttlMs !== undefined) {
-        const old = env.records.getBinaryFast(full);
-        const plan = planExpiry(ttlMs, now, old === undefined ? 0 : recordBucket(old));
-        setHeader(record, plan);
-        if (plan.index) env.expiry.put({ expiresAt: plan.bucket, key: full }, EMPTY);
-      }
-      env.records.put(full, record);
+      const old = ttlMs === undefined ? undefined : env.records.getBinaryFast(full);
+      putEncoded(
+        env,
+        full,
+        record,
+        planExpiry(ttlMs, now, old === undefined ? 0 : recordBucket(old)),
+      );
     }
   });
 }
