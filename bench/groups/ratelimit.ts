@@ -7,8 +7,6 @@
  * version does); with many calls in flight it is also shown on an auto-pipelined client.
  * Set REDIS_URL to use a running server instead of starting redis-server.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { StateManager } from '@pforge/state-core';
 import { createMemoryState } from '@pforge/state-memory';
 import { createFixedWindowLimiter } from '@pforge/state-patterns';
@@ -16,6 +14,7 @@ import { createRedisState } from '@pforge/state-redis';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { type BenchCase, inFlight, runWorkloads, type Workload } from '../harness.js';
+import { startServer } from '../redis-server.js';
 
 const IDS = 1_000;
 const SEQ = 200;
@@ -25,37 +24,6 @@ const LIMIT = 1_000_000_000;
 const WINDOW_MS = 60_000;
 
 const ids = Array.from({ length: IDS }, (_, i) => `client:${i}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(): Promise<{ url: string; stop(): void }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} };
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child: ChildProcess = spawn(process.env.REDIS_SERVER_BIN || 'redis-server', args, {
-    stdio: 'ignore',
-  });
-  for (let i = 0; ; i++) {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => {});
-    const ok = await probe.connect().then(
-      () => true,
-      () => false,
-    );
-    probe.disconnect();
-    if (ok) break;
-    if (i > 100) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
 
 /** `SEQ` awaited calls one after another per batch. */
 const seq = (name: string, op: (id: string) => Promise<unknown>): BenchCase => {

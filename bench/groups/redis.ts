@@ -7,12 +7,11 @@
  * Network round trips make single slices noisy on a shared machine, so this group defaults to
  * many short interleaved rounds (31 × 100 ms; BENCH_ROUNDS / BENCH_SLICE_MS override).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createKeyv } from '@keyv/redis';
 import { createRedisState } from '@pforge/state-redis';
 import { Redis } from 'ioredis';
 import { type BenchCase, inFlight, runWorkloads, type Workload } from '../harness.js';
+import { startServer } from '../redis-server.js';
 
 const KEYS = 10_000;
 const SEQ = 100;
@@ -27,40 +26,6 @@ const valueBuf = Buffer.from(value);
 const batches = Array.from({ length: KEYS / BATCH }, (_, b) =>
   keys.slice(b * BATCH, b * BATCH + BATCH),
 );
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(): Promise<{ url: string; stop(): void }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} };
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.env.REDIS_SERVER_BIN || 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  for (let i = 0; ; i++) {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => {});
-    const ok = await probe.connect().then(
-      () => true,
-      () => false,
-    );
-    probe.disconnect();
-    if (ok) break;
-    if (i > 100) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: kill };
-}
 
 /** `n` sequential awaited calls per batch. */
 const seq = (name: string, op: (i: number) => Promise<unknown>): BenchCase => {
