@@ -148,18 +148,26 @@ class MemoryState implements StateManager {
   getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     try {
       if (this.closed) return this.rejectClosed('getMany');
-      assertKeys(keys, SOURCE);
       const { map, space } = this;
       const lru = space.maxEntries !== 0;
+      // Keys are checked in the lookup loop (one pass); assertKeys only builds the error. In
+      // LRU mode they are all checked first, so a rejected call refreshes no key.
+      if (lru || !Array.isArray(keys)) assertKeys(keys, SOURCE);
       const n = keys.length;
-      const found: (Rec | undefined)[] = new Array(n); // every index is assigned below
+      // Records first, replaced in place by their copies (readMany): one array per call.
+      const found: (Rec | undefined)[] = new Array(n);
       let total = 0;
-      const t = now();
+      let t = -1; // the clock, read once per batch, and only if some key has an expiry
       for (let i = 0; i < n; i++) {
-        let rec = map.get(keys[i]!);
-        if (rec !== undefined && rec.e !== NEVER && rec.e <= t) {
-          this.core.drop(rec);
-          rec = undefined;
+        const key = keys[i];
+        if (!isValidKey(key)) assertKeys(keys, SOURCE);
+        let rec = map.get(key as string);
+        if (rec !== undefined && rec.e !== NEVER) {
+          if (t < 0) t = now();
+          if (rec.e <= t) {
+            this.core.drop(rec);
+            rec = undefined;
+          }
         }
         found[i] = rec;
         if (rec === undefined) continue;
@@ -221,9 +229,12 @@ class MemoryState implements StateManager {
       const ttl = options === undefined ? undefined : resolveTtl(options, key, SOURCE);
       let rec = this.map.get(key);
       let t = -1;
-      if (rec !== undefined && rec.e !== NEVER && rec.e <= (t = now())) {
-        this.core.drop(rec);
-        rec = undefined;
+      if (rec !== undefined && rec.e !== NEVER) {
+        t = now();
+        if (rec.e <= t) {
+          this.core.drop(rec);
+          rec = undefined;
+        }
       }
       if (rec === undefined) {
         const next = addCounter(0, delta, key, SOURCE);
