@@ -116,6 +116,21 @@ export function registerCounter(h: Harness): void {
       expect(await m.ttl('set')).toBeGreaterThan(30_000);
     });
 
+    it('a stored integer beyond the safe range (up to 40 characters) is ERR_STATE_OUT_OF_RANGE, left untouched', async () => {
+      const m = await h.open();
+      for (const v of [
+        '9007199254740992',
+        '12345678901234567',
+        '-123456789012345678901234567890',
+      ]) {
+        const k = h.key('big');
+        await m.set(k, bytes(v));
+        await expectRejects(() => m.increment(k), 'ERR_STATE_OUT_OF_RANGE', k);
+        await expectRejects(() => m.increment(k, -1), 'ERR_STATE_OUT_OF_RANGE', k);
+        expectBytes(await m.get(k), v);
+      }
+    });
+
     it('ttl applies only when increment creates the key; an existing counter keeps its expiry', async () => {
       const m = await h.open();
       expect(await m.increment('c', 1, { ttl: 20_000 })).toBe(1);

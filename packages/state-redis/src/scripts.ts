@@ -16,7 +16,9 @@ const script = (source: string): Script => ({
 /**
  * INCRBY with the SPEC's rules, atomically. KEYS[1]: key; ARGV[1]: delta (decimal);
  * ARGV[2]: ttl in ms or ''. A stored value counts only in canonical form (`0|-?[1-9][0-9]*`)
- * and within ±(2^53-1); otherwise an error reply and the value is untouched. The TTL applies
+ * and within ±(2^53-1); otherwise an error reply and the value is untouched: a canonical
+ * integer beyond that range is OUT_OF_RANGE, anything else (or over 40 bytes, as core's
+ * `decodeCounter` reads it) NOT_A_COUNTER. The TTL applies
  * only when the key is created; INCRBY keeps an existing expiry.
  */
 export const INCREMENT = script(`
@@ -31,12 +33,13 @@ if cur == false then
   end
   return delta
 end
+if #cur > 40 then return redis.error_reply('${NOT_A_COUNTER}') end
 local digits = cur
 if string.sub(cur, 1, 1) == '-' then digits = string.sub(cur, 2) end
-if cur ~= '0' and (#digits == 0 or #digits > 16 or not string.find(digits, '^[1-9]%d*$')) then
+if cur ~= '0' and (#digits == 0 or not string.find(digits, '^[1-9]%d*$')) then
   return redis.error_reply('${NOT_A_COUNTER}')
 end
-if #digits == 16 and digits > '9007199254740991' then
+if #digits > 16 or (#digits == 16 and digits > '9007199254740991') then
   return redis.error_reply('${OUT_OF_RANGE}')
 end
 local n = tonumber(cur) + delta
