@@ -33,6 +33,10 @@ interface Cached {
 }
 
 const ENTRY_OVERHEAD = 64;
+
+/** A copy of `v` when it is bytes; anything else is left for the backend to reject. */
+const copyIfBytes = (v: unknown): Uint8Array | undefined =>
+  v instanceof Uint8Array ? copyBytes(v) : undefined;
 const FOREVER = Number.POSITIVE_INFINITY;
 
 /**
@@ -112,12 +116,15 @@ class LruCachingLayer implements CachingLayer {
   }
 
   set(key: string, value: Uint8Array, opts?: SetOptions): Promise<void> {
+    // Copied now: the caller may change `value` before the backend write resolves.
+    const mine = copyIfBytes(value);
     return this.#write(
       'set',
       key,
       () => this.backend.set(key, value, opts),
-      (_r, t0) =>
-        this.#put(key, copyBytes(value), opts?.ttl === undefined ? FOREVER : t0 + opts.ttl),
+      (_r, t0) => {
+        if (mine) this.#put(key, mine, opts?.ttl === undefined ? FOREVER : t0 + opts.ttl);
+      },
     );
   }
 
@@ -136,15 +143,12 @@ class LruCachingLayer implements CachingLayer {
     next: Uint8Array | undefined,
     opts?: SetOptions,
   ): Promise<boolean> {
+    const mine = copyIfBytes(next);
     const swap = () => this.backend.compareAndSwap(key, expected, next, opts);
     return this.#write('compareAndSwap', key, swap, (swapped, t0) => {
-      if (!swapped) return;
-      const ttl = next === undefined ? undefined : opts?.ttl;
-      this.#put(
-        key,
-        next === undefined ? undefined : copyBytes(next),
-        ttl === undefined ? FOREVER : t0 + ttl,
-      );
+      if (!swapped || (next !== undefined && mine === undefined)) return;
+      const ttl = mine === undefined ? undefined : opts?.ttl;
+      this.#put(key, mine, ttl === undefined ? FOREVER : t0 + ttl);
     });
   }
 
@@ -172,7 +176,11 @@ class LruCachingLayer implements CachingLayer {
 
   async *keys(opts?: PrefixOptions): AsyncGenerator<string> {
     this.#guard('keys');
-    yield* this.backend.keys(opts);
+    for await (const key of this.backend.keys(opts)) {
+      // The backend stays open after our close(): an iteration in progress must stop too.
+      this.#guard('keys');
+      yield key;
+    }
   }
 
   async clear(opts?: PrefixOptions): Promise<number> {

@@ -93,3 +93,31 @@ forEachTarget((h) => {
     await expect(cached.get(key)).rejects.toMatchObject({ code: 'ERR_STATE_CLOSED' });
   });
 });
+
+forEachTarget((h) => {
+  it('caches what set and compareAndSwap were given, not what the caller changed afterwards', async () => {
+    const cached = createCachingLayer(await h.open(), { maxAgeMs: 60_000 });
+    const key = rkey('cl');
+    const value = enc('original');
+    const written = cached.set(key, value);
+    value.fill(0x58); // before the write resolves
+    await written;
+    expect(dec(await cached.get(key))).toBe('original');
+    const next = enc('new');
+    const swapped = cached.compareAndSwap(key, enc('original'), next);
+    next.fill(0x58);
+    expect(await swapped).toBe(true);
+    expect(dec(await cached.get(key))).toBe('new');
+    expect(dec(await cached.backend.get(key))).toBe('new');
+  });
+
+  it('a keys() iteration started before close() rejects with ERR_STATE_CLOSED afterwards', async () => {
+    const cached = createCachingLayer(await h.open());
+    const prefix = rkey('cl');
+    await cached.setMany([1, 2, 3].map((i) => ({ key: `${prefix}:${i}`, value: enc('v') })));
+    const it = cached.keys({ prefix })[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    await cached.close();
+    await expect(it.next()).rejects.toMatchObject({ code: 'ERR_STATE_CLOSED' });
+  });
+});
