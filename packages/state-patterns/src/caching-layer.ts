@@ -81,18 +81,18 @@ class LruCachingLayer implements CachingLayer {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    this.#guard('get');
-    const c = this.#fresh(key);
-    if (c) {
-      this.#counts.hits++;
-      return c.value === undefined ? undefined : copyBytes(c.value);
-    }
+    const c = this.#hit('get', key);
+    if (c) return c.value === undefined ? undefined : copyBytes(c.value);
     if (!isValidKey(key)) return this.backend.get(key); // the backend reports the bad key
     return (await this.#fetch([key]))[0];
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.get(key)) !== undefined;
+    // As get, without copying a cached value only to test it.
+    const c = this.#hit('exists', key);
+    if (c) return c.value !== undefined;
+    if (!isValidKey(key)) return this.backend.exists(key);
+    return (await this.#fetch([key]))[0] !== undefined;
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
@@ -232,6 +232,14 @@ class LruCachingLayer implements CachingLayer {
       value,
       expiresAt: maxAge === null ? expiresAt : Math.min(expiresAt, Date.now() + maxAge),
     });
+  }
+
+  /** The fresh cache entry of `key` (a hit, counted), after the closed check for `op`. */
+  #hit(op: string, key: string): Cached | undefined {
+    this.#guard(op);
+    const c = this.#fresh(key);
+    if (c) this.#counts.hits++;
+    return c;
   }
 
   #fresh(key: string): Cached | undefined {

@@ -121,3 +121,19 @@ forEachTarget((h) => {
     await expect(it.next()).rejects.toMatchObject({ code: 'ERR_STATE_CLOSED' });
   });
 });
+
+forEachTarget((h) => {
+  it('exists answers from the cache and names itself in errors', async () => {
+    const cached = createCachingLayer(await h.open(), { maxAgeMs: 60_000 });
+    const key = rkey('cl');
+    await cached.set(key, enc('v'));
+    const hits = cached.stats().hits;
+    expect(await cached.exists(key)).toBe(true);
+    expect(await cached.exists(`${key}:absent`)).toBe(false);
+    expect(await cached.exists(`${key}:absent`)).toBe(false);
+    expect(cached.stats().hits).toBe(hits + 2);
+    await expect(cached.exists('')).rejects.toMatchObject({ code: 'ERR_STATE_INVALID_KEY' });
+    await cached.close();
+    await expect(cached.exists(key)).rejects.toThrow(/exists\(\)/);
+  });
+});
