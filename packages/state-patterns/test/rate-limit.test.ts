@@ -146,4 +146,37 @@ forEachTarget((h) => {
     await sleep(denied.retryAfterMs + 30);
     expect((await limiter.consume('c')).allowed).toBe(true);
   });
+
+  it('sliding window and token bucket: a denial only reads (no write reaches the backend)', async () => {
+    const state = await h.open();
+    const writes: string[] = [];
+    const counting = new Proxy(state, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          if (prop !== 'get' && prop !== 'ttl' && prop !== 'exists') writes.push(String(prop));
+          return v.apply(target, args);
+        };
+      },
+    });
+    for (const [name, make] of limiters.slice(1)) {
+      const limiter = make(counting, 2, `${rkey('rl')}:`, YEAR);
+      expect((await limiter.consume('c', 2)).allowed, name).toBe(true);
+      writes.length = 0;
+      for (let i = 0; i < 3; i++) expect((await limiter.consume('c')).allowed, name).toBe(false);
+      expect(writes, name).toEqual([]);
+    }
+  });
+
+  it('token bucket: the key expires when the bucket would be full again', async () => {
+    const state = await h.open();
+    const prefix = `${rkey('rl')}:`;
+    const limiter = createTokenBucketLimiter(state, { limit: 10, intervalMs: 10_000, prefix });
+    expect((await limiter.consume('c', 3)).allowed).toBe(true);
+    const ttl = await state.ttl(`${prefix}c`);
+    // 3 tokens at 1 per 1000 ms: full again in 3000 ms.
+    expect(ttl).toBeGreaterThan(2_000);
+    expect(ttl).toBeLessThanOrEqual(3_000);
+  });
 });
