@@ -8,9 +8,6 @@ import {
   decodeCounter,
   type Entry,
   equalBytes,
-  isValidKey,
-  isValidTtl,
-  isValidValue,
   type PrefixOptions,
   resolveNamespace,
   resolvePrefix,
@@ -18,9 +15,9 @@ import {
   type SetOptions,
   StateError,
   type StateManager,
-  validateEntries,
 } from '@pforge/state-core';
-import { type Arena, batchBytes } from './arena.js';
+import type { Arena } from './arena.js';
+import { readMany, writeMany } from './batch.js';
 import { now, nowMs } from './clock.js';
 import { asStateError } from './errors.js';
 import { scanKeys } from './key-cursor.js';
@@ -39,19 +36,6 @@ const NOTHING: Promise<undefined> = Promise.resolve(undefined);
 const DONE: Promise<void> = Promise.resolve();
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
-
-/** The quick, allocation-free check of a `setMany` batch. */
-const isValidBatch = (entries: unknown): entries is readonly Entry[] => {
-  if (!Array.isArray(entries)) return false;
-  for (let i = 0; i < entries.length; i++) {
-    const e: unknown = entries[i];
-    if (typeof e !== 'object' || e === null) return false;
-    const { key, value, ttl } = e as Entry;
-    if (!isValidKey(key) || !isValidValue(value)) return false;
-    if (ttl !== undefined && !isValidTtl(ttl)) return false;
-  }
-  return true;
-};
 
 /** The absolute expiry `options` asks for; reads the clock only when there is a ttl. */
 const expiryOf = (options: SetOptions | undefined, key: string): number => {
@@ -148,33 +132,7 @@ class MemoryState implements StateManager {
   getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     try {
       if (this.closed) return this.rejectClosed('getMany');
-      const { map, space } = this;
-      const lru = space.maxEntries !== 0;
-      // Keys are checked in the lookup loop (one pass); assertKeys only builds the error. In
-      // LRU mode they are all checked first, so a rejected call refreshes no key.
-      if (lru || !Array.isArray(keys)) assertKeys(keys, SOURCE);
-      const n = keys.length;
-      // Records first, replaced in place by their copies (readMany): one array per call.
-      const found: (Rec | undefined)[] = new Array(n);
-      let total = 0;
-      let t = -1; // the clock, read once per batch, and only if some key has an expiry
-      for (let i = 0; i < n; i++) {
-        const key = keys[i];
-        if (!isValidKey(key)) assertKeys(keys, SOURCE);
-        let rec = map.get(key as string);
-        if (rec !== undefined && rec.e !== NEVER) {
-          if (t < 0) t = now();
-          if (rec.e <= t) {
-            this.core.drop(rec);
-            rec = undefined;
-          }
-        }
-        found[i] = rec;
-        if (rec === undefined) continue;
-        if (lru) space.touch(rec);
-        total += batchBytes(rec.n);
-      }
-      return Promise.resolve(this.arena.readMany(found, total));
+      return Promise.resolve(readMany(this.space, keys));
     } catch (err) {
       return Promise.reject(asStateError(err, 'getMany'));
     }
@@ -183,18 +141,7 @@ class MemoryState implements StateManager {
   setMany(entries: readonly Entry[]): Promise<void> {
     try {
       if (this.closed) return this.rejectClosed('setMany');
-      // Everything is validated before the first write (core's validateEntries names the bad
-      // entry when the quick check fails); JS then runs the writes without a break, so no
-      // reader ever sees the batch half-done.
-      const batch: readonly Entry[] = isValidBatch(entries)
-        ? entries
-        : validateEntries(entries, SOURCE);
-      const start = nowMs();
-      const space = this.space;
-      for (let i = 0; i < batch.length; i++) {
-        const { key, value, ttl } = batch[i]!;
-        space.write(key, value, ttl === undefined ? NEVER : start + ttl);
-      }
+      writeMany(this.space, entries);
       return DONE;
     } catch (err) {
       return Promise.reject(asStateError(err, 'setMany'));
