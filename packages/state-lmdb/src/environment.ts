@@ -127,6 +127,8 @@ function openEnvironment(path: string, options: ResolvedLmdbOptions): Environmen
     // "Custom Key Encoding") but does not type it.
     root = open({
       path,
+      // lmdb-js takes a path whose name has an extension (`state.lmdb`) for a file.
+      noSubdir: false,
       maxDbs: 2,
       mapSize: options.mapSize,
       noSync: options.durability === 'none',

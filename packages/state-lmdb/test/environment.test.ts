@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { readdirSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLmdbState } from '../src/index.js';
@@ -121,5 +121,22 @@ describe('errors', () => {
     await expect(s.get('a')).rejects.toMatchObject({ code: 'ERR_STATE_CLOSED' });
     await expect(s.stats()).rejects.toMatchObject({ code: 'ERR_STATE_CLOSED' });
     expect(s.path).toMatch(/sub$/);
+  });
+});
+
+describe('path', () => {
+  it('is a directory even when its name has a dot (lmdb-js alone would take it for a file)', async () => {
+    for (const name of ['state.lmdb', 'v1.2']) {
+      for (const existing of [false, true]) {
+        const dir = existing ? tempDir(name) : join(tempDir('dotted'), name);
+        const a = await createLmdbState({ path: dir });
+        await a.set('k', bytes('v'));
+        await a.close();
+        expect(readdirSync(dir).sort()).toEqual(['data.mdb', 'lock.mdb']);
+        const b = await createLmdbState({ path: dir });
+        expect(await b.get('k')).toEqual(bytes('v'));
+        await b.close();
+      }
+    }
   });
 });
