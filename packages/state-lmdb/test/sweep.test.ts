@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLmdbState } from '../src/index.js';
 import { removeTempDirs, runChild, tempDir } from './helpers.js';
@@ -93,7 +96,28 @@ describe('background sweep', () => {
     await state.close();
   }, 60_000);
 
-  it('the sweep timer does not keep the process alive and stops on close', async () => {
+  it('a process that leaves a manager open, its sweep timer running, exits by itself', async () => {
+    const path = tempDir('sweep-alive');
+    const lib = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+    const script = `
+      const { createLmdbState } = await import(${JSON.stringify(lib)});
+      const state = await createLmdbState({ path: ${JSON.stringify(path)}, sweepIntervalMs: 5 });
+      await state.set('x', new Uint8Array([1]), { ttl: 3600000 });
+      await state.set('y', new Uint8Array([1]), { ttl: 10 });
+    `;
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const [code, signal] = await once(child, 'exit');
+    clearTimeout(timer);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 20_000);
+
+  it('the sweep runs on its timer, and after close sweepExpired rejects', async () => {
     const path = tempDir('sweep-timer');
     const state = await createLmdbState({ path, sweepIntervalMs: 5 });
     await state.set('x', value, { ttl: 10 });
