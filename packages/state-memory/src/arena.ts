@@ -51,35 +51,44 @@ const newChunk = (bytes: number, pooled: boolean): Chunk => {
 const EMPTY = newChunk(0, false);
 
 /**
- * Output slab: small returned arrays are views on a shared 32 KiB slab, like Node's Buffer
- * pool (8 KiB). An ArrayBuffer costs ~0.6 µs plus ~20 ns per KiB here, about as much as
- * copying out a whole `getMany` of 100 small values, so batches share one too. The trade-off:
- * a returned view kept alive keeps its slab (at most 32 KiB) alive.
+ * Where returned arrays are carved from, like Node's `Buffer` pool: an `ArrayBuffer` costs
+ * ~0.6 µs plus ~20 ns per KiB here, more than copying out a whole `getMany` of 100 small
+ * values. The trade-off: a returned view kept alive keeps its slab alive.
  */
-const OUT_SLAB_BYTES = 32 * 1024;
-/** Larger single reads get a buffer of their own. */
-const OUT_ONE_MAX = 4 * 1024;
-/** Larger batches get a buffer of their own. */
-const OUT_BATCH_MAX = 16 * 1024;
-let outSlab = new ArrayBuffer(OUT_SLAB_BYTES);
-let outTop = 0;
-
-/** Takes `n` bytes (n ≤ {@link OUT_BATCH_MAX}) from the output slab; returns their offset. */
-const carve = (n: number): number => {
-  if (outTop + n > OUT_SLAB_BYTES) {
-    outSlab = new ArrayBuffer(OUT_SLAB_BYTES);
-    outTop = 0;
+class Slab {
+  buf: ArrayBuffer;
+  private top = 0;
+  constructor(private readonly size: number) {
+    this.buf = new ArrayBuffer(size);
   }
-  const at = outTop;
-  outTop = placeBytes(at + n);
-  return at;
-};
+
+  /** Takes `n` bytes (at most half the slab); returns their offset in `buf`. */
+  carve(n: number): number {
+    if (this.top + n > this.size) {
+      this.buf = new ArrayBuffer(this.size);
+      this.top = 0;
+    }
+    const at = this.top;
+    this.top = placeBytes(at + n);
+    return at;
+  }
+}
+
+/** Single values up to 4 KiB come from an 8 KiB slab, as `Buffer.allocUnsafe` does. */
+const OUT_ONE_MAX = 4 * 1024;
+const oneSlab = new Slab(8 * 1024);
+/**
+ * A `getMany` whose values total up to 16 KiB shares a 32 KiB slab (a kept value pins at
+ * most 32 KiB; a larger batch gets a buffer of its own).
+ */
+const OUT_BATCH_MAX = 16 * 1024;
+const batchSlab = new Slab(32 * 1024);
 
 /** A fresh array of `n` bytes, from the output slab when small. */
 export function freshBytes(n: number): Uint8Array {
   if (n > OUT_ONE_MAX) return new Uint8Array(n);
-  const at = carve(n);
-  return new Uint8Array(outSlab, at, n);
+  const at = oneSlab.carve(n);
+  return new Uint8Array(oneSlab.buf, at, n);
 }
 
 /** The chunks of one store. */
@@ -144,8 +153,8 @@ export class Arena {
       buf = new ArrayBuffer(total);
       at = 0;
     } else {
-      at = carve(total);
-      buf = outSlab;
+      at = batchSlab.carve(total);
+      buf = batchSlab.buf;
     }
     const count = slots.length;
     let i = 0;

@@ -137,3 +137,22 @@ describe('values: copied in and out', () => {
     );
   });
 });
+
+describe('returned batches: carved from a shared slab, never overlapping', () => {
+  it('views of successive getMany calls never overlap each other or the store', async () => {
+    await using state = createMemoryState();
+    const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
+    await state.setMany(keys.map((key, i) => ({ key, value: new Uint8Array(100).fill(i) })));
+    // Enough batches to fill several 32 KiB slabs; every view is then overwritten.
+    const batches: (Uint8Array | undefined)[][] = [];
+    for (let b = 0; b < 12; b++) batches.push(await state.getMany(keys));
+    batches.forEach((batch, b) => {
+      for (const v of batch) v!.fill(200 + b);
+    });
+    batches.forEach((batch, b) => {
+      for (const v of batch) expect(v!.every((x) => x === 200 + b)).toBe(true);
+    });
+    const again = await state.getMany(keys);
+    expect(again).toEqual(keys.map((_, i) => new Uint8Array(100).fill(i)));
+  });
+});
