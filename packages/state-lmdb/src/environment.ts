@@ -26,7 +26,7 @@ export interface Store<K> {
     limit?: number;
   }): Iterable<{ key: K; value: Uint8Array }>;
   getKeys(options: { start?: K; end?: K; limit?: number }): Iterable<K>;
-  transaction<T>(body: () => T): Promise<T>;
+  transactionSync<T>(body: () => T): T;
   resetReadTxn(): void;
   getStats(): { entryCount: number };
 }

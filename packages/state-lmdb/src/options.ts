@@ -52,7 +52,7 @@ export interface LmdbStateOptions {
    * Initial size of the memory map, in bytes (address space, not disk: the file grows only
    * as data is written). When full, the map grows automatically to about twice the used size,
    * in every process sharing the directory. YAML: `map_size`.
-   * @default 268435456 (256 MiB)
+   * @default 8589934592 (8 GiB of address space; the file grows only with data)
    */
   mapSize?: number;
   /**
@@ -77,7 +77,7 @@ export const DEFAULTS = {
   namespace: 'pforge',
   cacheSize: 0,
   durability: 'overlapped',
-  mapSize: 256 * 1024 * 1024,
+  mapSize: 8 * 1024 * 1024 * 1024,
   sweepIntervalMs: 1000,
   sweepBatchSize: 1000,
 } as const satisfies Omit<ResolvedLmdbOptions, 'path'>;

@@ -1,6 +1,7 @@
 import type { Environment } from './environment.js';
 import { SOURCE } from './options.js';
 import { type ExpiryKey, isLive, recordExpiresAt } from './record.js';
+import { inTransaction } from './transactions.js';
 
 /** The background sweep of one environment. */
 export interface Sweeper {
@@ -33,7 +34,7 @@ function sweepDue(
   limit: number,
   now: number,
 ): Promise<number> {
-  return env.records.transaction(() => {
+  return inTransaction(env, () => {
     const due = Array.from(env.expiry.getKeys({ ...range, limit }));
     for (const entry of due) {
       const record = env.records.getBinaryFast(entry.key);
