@@ -23,6 +23,8 @@ export {
   loadBackend,
   registerBackend,
 } from './factory.js';
+export type { InspectionValue, StateInfo, StateInfoSource, StateInspection } from './info.js';
+export { attachStateInfo, inspectState, STATE_INFO, stateInfo } from './info.js';
 export { assertKey, assertKeys, isValidKey, MAX_KEY_BYTES, resolvePrefix } from './keys.js';
 export {
   DEFAULT_NAMESPACE,
