@@ -91,7 +91,9 @@ export function checkStateConfig(
   const parsed = blockSchema.safeParse(expanded);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
-      issues.push({ path: [root, ...i.path.map(String)].join('.'), message: i.message });
+      const path = [root, ...i.path.map(String)].join('.');
+      // An unset ${VAR} already explains why this option came out empty: one line per option.
+      if (!issues.some((known) => known.path === path)) issues.push({ path, message: i.message });
     }
   }
   const rest: Record<string, unknown> = {};
@@ -206,11 +208,15 @@ export async function readStateConfig(file: string | URL): Promise<StateConfigIn
     const where = at ? ` at line ${at.line}, column ${at.col}` : '';
     // Only the first line of the parser's message: the rest quotes the file, which may hold secrets.
     const what = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    // The parser's own error quotes the file, so it is not kept: a bare one stands in.
+    const cause = new Error(what);
+    cause.name = first.name;
+    cause.stack = `${cause.name}: ${what}`;
     throw new StateError(
       'ERR_STATE_CONFIG',
       `[${SOURCE}] ${name} is not valid YAML${where}: ${what}`,
       {
-        cause: first,
+        cause,
       },
     );
   }

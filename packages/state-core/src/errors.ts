@@ -45,6 +45,15 @@ export class StateError extends Error {
   /** For `ERR_STATE_CONFIG`: every problem found, each with its dot-path (also in `message`). */
   readonly issues?: readonly ConfigIssue[];
 
+  /**
+   * `err instanceof StateError` holds for a StateError made by ANY copy of this package (the
+   * ESM and the CJS build, or two installed versions): it checks `name` and `code` as
+   * {@link isStateError} does, so a CommonJS app sees errors of ESM-loaded backends as its own.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isStateError(value);
+  }
+
   constructor(code: StateErrorCode, message: string, options?: StateErrorOptions) {
     super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.code = code;
@@ -71,8 +80,9 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-    return `${JSON.stringify(shown)} (${value.length} chars)`;
+    // Long strings are cut, and only then is their length worth saying.
+    if (value.length <= 60) return JSON.stringify(value);
+    return `${JSON.stringify(`${value.slice(0, 60)}…`)} (${value.length} chars)`;
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return `${typeof value} ${String(value)}`;

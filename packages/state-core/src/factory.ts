@@ -2,7 +2,7 @@ import { type BackendDefinition, isBackendDefinition } from './backend.js';
 import { checkStateConfig, readStateConfig, type StateConfigInput } from './config.js';
 import { type ConfigIssue, describeValue, isStateError, StateError } from './errors.js';
 import { configError, suggestName } from './options.js';
-import { collectSecrets, redactIssues, redactText } from './redact.js';
+import { collectSecrets, redactIssues, redactText, safeCause } from './redact.js';
 import { isPackageName, ownDirectory, resolvePackageEntry } from './resolve-package.js';
 import type { StateManager } from './types.js';
 
@@ -10,6 +10,9 @@ const SOURCE = '@pforge/state-core';
 
 /** The backends of this project, each in its own package `@pforge/state-<name>`. */
 export const BUILTIN_BACKENDS = ['memory', 'lmdb', 'redis'] as const;
+
+/** A package name that may well be a backend: scoped, or naming state/pforge. */
+const LOOKS_LIKE_BACKEND = /^@[^/]+\/|state|pforge/i;
 
 /** sled (Rust runtime) options that mean nothing to LMDB; dropped with the notice. */
 const SLED_ONLY_OPTIONS = [
@@ -151,8 +154,17 @@ function notInstalled(name: string, pkg: string): StateError {
     );
   }
   const hint = suggestName(name, [...BUILTIN_BACKENDS, ...registry.keys()]);
+  if (hint !== undefined) {
+    return backendError(`unknown backend \`${name}\` (did you mean \`${hint}\`?)`);
+  }
+  if (LOOKS_LIKE_BACKEND.test(name)) {
+    return backendError(
+      `backend package ${name} is not installed: if it is a third-party @pforge/state backend, run \`npm install ${name}\``,
+    );
+  }
+  // No install command: a bare name like `rocksdb` is most likely no pforge backend at all.
   return backendError(
-    `backend \`${name}\` is not built in (${BUILTIN_BACKENDS.join(', ')})${hint ? ` (did you mean \`${hint}\`?)` : ''} and no package of that name is installed: if it is a third-party backend, run \`npm install ${name}\``,
+    `unknown backend \`${name}\`: it is not built in (${BUILTIN_BACKENDS.join(', ')}), and no package of that name is installed in this project. A third-party backend is named by its package, which must export a definition made with defineBackend()`,
   );
 }
 
@@ -198,12 +210,21 @@ export async function createStateManager(
   try {
     return await definition.create(resolved);
   } catch (err) {
-    if (isStateError(err)) throw err;
+    if (isStateError(err)) throw withoutSecrets(err, secrets);
     const why = redactText(describeError(err), secrets);
     throw new StateError('ERR_STATE_BACKEND', `[${definition.source}] opening failed: ${why}`, {
-      cause: err,
+      cause: safeCause(err, secrets),
     });
   }
+}
+
+/** `err` when no secret shows in it anywhere; else the same code with redacted text. */
+function withoutSecrets(err: StateError, secrets: readonly string[]): StateError {
+  if (safeCause(err, secrets) === err) return err;
+  return new StateError(err.code, redactText(err.message, secrets), {
+    cause: safeCause(err.cause, secrets),
+    ...(err.issues ? { issues: redactIssues(err.issues, secrets) } : {}),
+  });
 }
 
 /**
@@ -219,11 +240,11 @@ function merge(
   if (!isStateError(err)) {
     const why = redactText(describeError(err), secrets);
     return new StateError('ERR_STATE_CONFIG', `[${source}] resolveOptions() failed: ${why}`, {
-      cause: err,
+      cause: safeCause(err, secrets),
     });
   }
-  if (err.code !== 'ERR_STATE_CONFIG') return err;
-  const safe = redactText(err.message, secrets) === err.message;
+  if (err.code !== 'ERR_STATE_CONFIG') return withoutSecrets(err, secrets);
+  const safe = safeCause(err, secrets) === err;
   if (issues.length === 0 && safe) return err;
   const own = (
     err.issues ?? [{ path: 'state', message: err.message.replace(/^\[[^\]]+\] /, '') }]

@@ -76,9 +76,16 @@ export function suggestName(name: string, known: readonly string[]): string | un
   if (known.length === 0) return undefined;
   const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/-/g, '_');
   if (snake !== name && known.includes(snake)) return snake;
-  const best = closest(name, known as string[]);
+  // Case is never the typo that matters: `LMDB` means `lmdb`.
+  const lower = name.toLowerCase();
+  const byCase = known.find((k) => k.toLowerCase() === lower);
+  if (byCase !== undefined) return byCase;
+  const best = closest(
+    lower,
+    known.map((k) => k.toLowerCase()),
+  );
   const limit = Math.max(2, Math.floor(name.length / 3));
-  return distance(name, best) <= limit ? best : undefined;
+  return distance(lower, best) <= limit ? known.find((k) => k.toLowerCase() === best) : undefined;
 }
 
 function describeIssue(

@@ -1,12 +1,49 @@
+import { inspect } from 'node:util';
 import type { ConfigIssue } from './errors.js';
 
-/** Option names whose values are treated as secrets. */
-const SECRET_NAME = /pass|secret|token|auth|credential|url|uri|dsn|(^|_)key$|cert/i;
+/** Option names whose whole values are secrets. */
+const SECRET_NAME = /pass|secret|token|auth|credential|(^|_)key$|cert/i;
 const MASK = '***';
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** A URL's userinfo inside free text: greedy up to the last `@` of the token. */
+const USERINFO_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/)[^\s"'`<>]*@/gi;
+
+/**
+ * The secret parts of a URL-like string: its userinfo (everything between `://` and the LAST
+ * `@`, since a password may itself hold `@`, `/`, `#`, `?` or `:`) and the password within
+ * it (after the first `:`), raw and percent-decoded. A user name alone is not secret; a
+ * userinfo without `:` is a token and is.
+ * @example urlSecrets('redis://app:p@ss@host:6379') // ['app:p@ss', 'p@ss']
+ */
+export function urlSecrets(text: string): string[] {
+  const scheme = SCHEME.exec(text);
+  if (!scheme) return [];
+  const rest = text.slice(scheme[0].length);
+  const at = rest.lastIndexOf('@');
+  if (at <= 0) return [];
+  const userinfo = rest.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  const secret = colon < 0 ? userinfo : userinfo.slice(colon + 1);
+  const out = [userinfo, secret];
+  for (const s of out.slice()) {
+    const decoded = safeDecode(s);
+    if (decoded !== s) out.push(decoded);
+  }
+  return out.filter((s) => s !== '');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /**
  * The strings of `options` that must never appear in a message: values of secret-like options
- * (`password`, `token`, `url`, ...), at any depth, and the credentials inside any URL.
+ * (`password`, `token`, `auth`, ...), at any depth, and the credentials inside any URL
+ * (a URL itself is not secret: `url: http://nope` may be quoted).
  */
 export function collectSecrets(
   options: unknown,
@@ -15,8 +52,7 @@ export function collectSecrets(
 ): string[] {
   if (typeof options === 'string') {
     if (secretParent) out.push(options);
-    const cred = /^[a-z][a-z0-9+.-]*:\/\/([^@/?#]*)@/i.exec(options)?.[1];
-    if (cred) out.push(cred, ...cred.split(':').filter(Boolean));
+    out.push(...urlSecrets(options));
     return out;
   }
   if (typeof options !== 'object' || options === null) return out;
@@ -26,9 +62,12 @@ export function collectSecrets(
   return out;
 }
 
-/** `text` with every secret of at least 3 characters replaced by `***`. */
+/**
+ * `text` with every secret of at least 3 characters replaced by `***`, and the userinfo of
+ * any URL in it masked too (even when it was not collected).
+ */
 export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(USERINFO_IN_TEXT, `$1${MASK}@`);
   for (const s of [...new Set(secrets)]
     .filter((x) => x.length >= 3)
     .sort((a, b) => b.length - a.length)) {
@@ -43,4 +82,19 @@ export function redactIssues(
   secrets: readonly string[],
 ): ConfigIssue[] {
   return issues.map((i) => ({ path: i.path, message: redactText(i.message, secrets) }));
+}
+
+/**
+ * `err` itself when no secret shows anywhere in it (message, stack, cause chain, own
+ * properties, as `util.inspect` prints them); otherwise a plain `Error` of the same name
+ * carrying only the redacted first line of its message, so a `cause` never leaks.
+ */
+export function safeCause(err: unknown, secrets: readonly string[]): unknown {
+  const shown = inspect(err, { depth: 10 });
+  if (redactText(shown, secrets) === shown) return err;
+  const first = err instanceof Error ? (err.message.split('\n')[0] ?? '') : 'error';
+  const clean = new Error(redactText(first, secrets));
+  clean.name = err instanceof Error ? err.name : 'Error';
+  clean.stack = `${clean.name}: ${clean.message}`;
+  return clean;
 }

@@ -6,9 +6,25 @@ import { describeValue, StateError } from './errors.js';
  */
 export const MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
-/** Whether `value` is a storable value: a `Uint8Array` (a `Buffer` is one) of at most {@link MAX_VALUE_BYTES}. */
+/**
+ * Whether `value` is a storable value: a readable `Uint8Array` (a `Buffer` is one) of at most
+ * {@link MAX_VALUE_BYTES}. A view of a detached buffer (one transferred to a worker) is not.
+ */
 export function isValidValue(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array && value.byteLength <= MAX_VALUE_BYTES;
+  if (!(value instanceof Uint8Array)) return false;
+  const n = value.byteLength;
+  // A detached view reads as empty: only then is the (rare) detach check needed.
+  return n === 0 ? !isDetached(value) : n <= MAX_VALUE_BYTES;
+}
+
+/** Whether the buffer under `view` was detached (Node 20 has no `ArrayBuffer#detached`). */
+function isDetached(view: Uint8Array): boolean {
+  try {
+    view.buffer.slice(0, 0);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Throws `ERR_STATE_INVALID_VALUE` unless `value` is valid; names `key`. */
@@ -18,10 +34,13 @@ export function assertValue(
   source = '@pforge/state-core',
 ): asserts value is Uint8Array {
   if (isValidValue(value)) return;
-  const why =
-    value instanceof Uint8Array
-      ? `is ${value.byteLength} bytes, over the maximum of ${MAX_VALUE_BYTES}`
-      : `must be a Uint8Array (got ${describeValue(value)})`;
+  let why = `must be a Uint8Array (got ${describeValue(value)})`;
+  if (value instanceof Uint8Array) {
+    why =
+      value.byteLength === 0
+        ? 'is a view of a detached buffer (transferred away): it cannot be read'
+        : `is ${value.byteLength} bytes, over the maximum of ${MAX_VALUE_BYTES}`;
+  }
   throw new StateError(
     'ERR_STATE_INVALID_VALUE',
     `[${source}] value of key ${JSON.stringify(key)} ${why}`,

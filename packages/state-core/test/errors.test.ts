@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeValue, isStateError, STATE_ERROR_CODES, StateError } from '../src/index.js';
 
@@ -62,22 +60,6 @@ describe('isStateError', () => {
     );
   });
 
-  it('recognises errors of the built CJS copy, whose class is another one', () => {
-    const cjs = createRequire(import.meta.url)(
-      resolve(import.meta.dirname, '../dist/index.cjs'),
-    ) as {
-      StateError: typeof StateError;
-      isStateError: typeof isStateError;
-    };
-    expect(cjs.StateError).not.toBe(StateError);
-    const fromCjs = new cjs.StateError('ERR_STATE_CLOSED', 'closed');
-    expect(fromCjs instanceof StateError).toBe(false);
-    expect(isStateError(fromCjs, 'ERR_STATE_CLOSED')).toBe(true);
-    expect(cjs.isStateError(new StateError('ERR_STATE_CONFIG', 'x'), 'ERR_STATE_CONFIG')).toBe(
-      true,
-    );
-  });
-
   it('rejects look-alikes', () => {
     expect(isStateError(new Error('x'))).toBe(false);
     expect(isStateError({ name: 'StateError', code: 'ERR_SOMETHING_ELSE' })).toBe(false);
@@ -95,5 +77,25 @@ describe('describeValue', () => {
     expect(describeValue({ secret: 'hunter2' })).toBe('object');
     expect(describeValue(new Map())).toBe('Map object');
     expect(describeValue([1, 2])).toBe('array(2)');
+  });
+});
+
+describe('one error class across copies', () => {
+  it('instanceof holds between the ESM and the CJS build (and isStateError still works)', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
+    const esm = (await import('../dist/index.js')) as unknown as typeof import('../src/index.js');
+    expect(cjs.StateError).not.toBe(esm.StateError);
+    const fromEsm = new esm.StateError('ERR_STATE_CLOSED', 'x');
+    const fromCjs = new cjs.StateError('ERR_STATE_UNAVAILABLE', 'y');
+    expect(fromEsm instanceof cjs.StateError).toBe(true);
+    expect(fromCjs instanceof esm.StateError).toBe(true);
+    expect(fromCjs instanceof Error).toBe(true);
+    expect(cjs.isStateError(fromEsm, 'ERR_STATE_CLOSED')).toBe(true);
+    expect(new Error('plain') instanceof esm.StateError).toBe(false);
+    expect(
+      Object.assign(new Error('x'), { code: 'ERR_STATE_CLOSED' }) instanceof esm.StateError,
+    ).toBe(false);
   });
 });
