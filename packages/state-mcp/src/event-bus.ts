@@ -91,18 +91,31 @@ export function createStateEventBus(
   let closed = false;
 
   /** Calls every listener but `skip` (the one publishing from inside its own dispatch). */
-  const deliver = (event: ServerEvent, skip?: Listener) => {
+  const deliver = (event: ServerEvent, skip: Listener | undefined) => {
     for (const listener of listeners) {
       if (listener === skip) continue;
-      const outer = dispatching;
       dispatching = listener;
       try {
         listener(event);
       } catch (err) {
         onError(asError(err));
       } finally {
-        dispatching = outer;
+        dispatching = undefined;
       }
+    }
+  };
+  // A publish from inside a dispatch is queued, not delivered in the middle of it: every
+  // listener then sees events in the order they were published (the sequence's order).
+  const queue: [ServerEvent, Listener | undefined][] = [];
+  let draining = false;
+  const enqueue = (event: ServerEvent, skip: Listener | undefined) => {
+    queue.push([event, skip]);
+    if (draining) return;
+    draining = true;
+    try {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) deliver(...next);
+    } finally {
+      draining = false;
     }
   };
   const poller = new Poller({
@@ -113,7 +126,7 @@ export function createStateEventBus(
     pollIntervalMs: positiveInt(options.pollIntervalMs, 50, 'pollIntervalMs', WHERE),
     gapTimeoutMs: positiveInt(options.gapTimeoutMs, 2_000, 'gapTimeoutMs', WHERE),
     batchSize: positiveInt(options.batchSize, 256, 'batchSize', WHERE),
-    deliver: (event) => deliver(event),
+    deliver: (event) => enqueue(event, undefined),
     onError,
     count: (what) => {
       stats[what]++;
@@ -127,7 +140,6 @@ export function createStateEventBus(
   return {
     publish(event) {
       if (closed) return onError(new Error(`[@pforge/state-mcp] publish after close() is dropped`));
-      deliver(event, dispatching);
       stats.published++;
       const stored: StoredEvent = { o: origin, e: event };
       const write = append(new TextEncoder().encode(JSON.stringify(stored))).catch((err: unknown) =>
@@ -135,6 +147,7 @@ export function createStateEventBus(
       );
       writes.add(write);
       void write.finally(() => writes.delete(write));
+      enqueue(event, dispatching);
     },
     subscribe(listener) {
       if (closed) return () => {};
