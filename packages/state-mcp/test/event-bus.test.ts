@@ -20,7 +20,12 @@ function counting(state: StateManager): { state: StateManager; reads: () => numb
   let n = 0;
   const proxy = new Proxy(state, {
     get: (target, prop, receiver) => {
-      if (prop === 'getMany') return (keys: readonly string[]) => (n++, target.getMany(keys));
+      if (prop === 'getMany') {
+        return (keys: readonly string[]) => {
+          n++;
+          return target.getMany(keys);
+        };
+      }
       return Reflect.get(target, prop, receiver);
     },
   });

@@ -58,7 +58,8 @@ function start(name: string, args: string[]): Child {
 }
 
 const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
-const status = (r: CallToolResult) => (r._meta?.[IDEMPOTENCY_META] as { status: string }).status;
+const status = (r: CallToolResult) =>
+  (r._meta?.[IDEMPOTENCY_META] as { status?: string } | undefined)?.status;
 
 interface Backend {
   name: string;
