@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base';
 
-export default defineConfig({ ...baseConfig });
+// Two entries: the root for users, `./backend` for backend authors.
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/backend.ts'] });

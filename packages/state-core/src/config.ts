@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { configError } from './config-error.js';
 import { type ConfigIssue, StateError } from './errors.js';
-import { configError, suggestName } from './options.js';
+import { suggestName } from './suggest.js';
 
 const SOURCE = '@pforge/state-core';
 

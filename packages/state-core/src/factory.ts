@@ -1,9 +1,10 @@
-import { type BackendDefinition, isBackendDefinition } from './backend.js';
 import { checkStateConfig, readStateConfig, type StateConfigInput } from './config.js';
+import { configError } from './config-error.js';
+import { type BackendDefinition, isBackendDefinition } from './define-backend.js';
 import { type ConfigIssue, describeValue, isStateError, StateError } from './errors.js';
-import { configError, suggestName } from './options.js';
 import { collectSecrets, redactIssues, redactText, safeCause } from './redact.js';
 import { isPackageName, ownDirectory, resolvePackageEntry } from './resolve-package.js';
+import { suggestName } from './suggest.js';
 import type { StateManager } from './types.js';
 
 const SOURCE = '@pforge/state-core';

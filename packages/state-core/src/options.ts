@@ -1,9 +1,14 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { closest, distance } from 'fastest-levenshtein';
+import { configError } from './config-error.js';
 import { type ConfigIssue, StateError } from './errors.js';
+
+export { configError };
+
 import { collectSecrets, redactIssues } from './redact.js';
+import { suggestName } from './suggest.js';
 
 export type { ConfigIssue };
+export { suggestName };
 
 /** Options of {@link parseOptions}. */
 export interface ParseOptionsContext {
@@ -46,46 +51,6 @@ export function parseOptions<T>(
   );
   // Schema messages (custom ones especially) may quote the input: mask secret-like values.
   throw configError(ctx.source, redactIssues(issues, collectSecrets(input)));
-}
-
-/**
- * One `ERR_STATE_CONFIG` listing `issues` (also kept as its `issues` property, so a caller can
- * merge them with its own and report everything at once).
- * @example throw configError('@acme/state-foo', [{ path: 'state.path', message: 'required' }]);
- */
-export function configError(
-  source: string,
-  issues: readonly ConfigIssue[],
-  cause?: unknown,
-): StateError {
-  const lines = issues.map((i) => `  - \`${i.path}\`: ${i.message}`).join('\n');
-  const head =
-    issues.length === 1 ? 'invalid config' : `invalid config (${issues.length} problems)`;
-  return new StateError('ERR_STATE_CONFIG', `[${source}] ${head}:\n${lines}`, {
-    issues,
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
-/**
- * The known name closest to `name`, when close enough to be a likely typo; a camelCase name
- * whose snake_case form is known gets that form.
- * @example suggestName('cahce_size', ['cache_size', 'path']) // 'cache_size'
- */
-export function suggestName(name: string, known: readonly string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/-/g, '_');
-  if (snake !== name && known.includes(snake)) return snake;
-  // Case is never the typo that matters: `LMDB` means `lmdb`.
-  const lower = name.toLowerCase();
-  const byCase = known.find((k) => k.toLowerCase() === lower);
-  if (byCase !== undefined) return byCase;
-  const best = closest(
-    lower,
-    known.map((k) => k.toLowerCase()),
-  );
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return distance(lower, best) <= limit ? known.find((k) => k.toLowerCase() === best) : undefined;
 }
 
 function describeIssue(

@@ -1,21 +1,31 @@
 import { setImmediate as tick } from 'node:timers/promises';
-import type { StateManager } from '../src/index.js';
 import {
-  createDriverManager,
+  createManager,
   equalBytes,
-  type StoreDriver,
+  namespacePrefix,
   type StoredEntry,
-} from '../src/index.js';
+  type StoreOperations,
+} from '../src/backend.js';
+import type { StateManager } from '../src/index.js';
+
+const sameEntry = (a: StoredEntry | undefined, b: StoredEntry | undefined): boolean =>
+  a === undefined || b === undefined
+    ? a === b
+    : a.expiresAt === b.expiresAt && equalBytes(a.value, b.value);
 
 /**
- * A tiny in-memory driver for tests. Every method yields to the event loop first, so
- * concurrent callers really interleave between a read and a compare-and-swap.
+ * The five entry primitives over a Map, for tests. Every method yields to the event loop
+ * first, so concurrent callers really interleave between a read and a swap.
  */
-export function createMapDriver(store = new Map<string, StoredEntry>()): StoreDriver {
+export function createMapOperations(
+  store = new Map<string, StoredEntry>(),
+  namespace = 'pforge',
+): StoreOperations {
+  const ns = namespacePrefix(namespace);
   const live = (key: string): StoredEntry | undefined => {
-    const e = store.get(key);
+    const e = store.get(ns + key);
     if (e && e.expiresAt !== undefined && e.expiresAt <= Date.now()) {
-      store.delete(key);
+      store.delete(ns + key);
       return undefined;
     }
     return e;
@@ -27,37 +37,39 @@ export function createMapDriver(store = new Map<string, StoredEntry>()): StoreDr
     },
     async write(key, entry) {
       await tick();
-      store.set(key, entry);
+      store.set(ns + key, entry);
     },
     async remove(key) {
       await tick();
       const had = live(key) !== undefined;
-      store.delete(key);
+      store.delete(ns + key);
       return had;
     },
-    async compareAndSwap(key, expected, next) {
+    async swap(key, expected, next) {
       await tick();
-      const cur = live(key);
-      const same =
-        cur === undefined
-          ? expected === undefined
-          : expected !== undefined && equalBytes(cur.value, expected);
-      if (!same) return false;
-      if (next === undefined) store.delete(key);
-      else store.set(key, next);
+      if (!sameEntry(live(key), expected)) return false;
+      if (next === undefined) store.delete(ns + key);
+      else store.set(ns + key, next);
       return true;
     },
     async *scan(prefix) {
-      for (const key of [...store.keys()]) if (key.startsWith(prefix) && live(key)) yield key;
+      for (const full of [...store.keys()]) {
+        const key = full.slice(ns.length);
+        if (full.startsWith(ns + prefix) && live(key)) yield key;
+      }
     },
-    async close() {},
   };
 }
 
 /** A manager on a fresh (or the given) map. */
-export function createMapState(namespace?: string, store?: Map<string, StoredEntry>): StateManager {
-  return createDriverManager(createMapDriver(store), {
+export function createMapState(
+  namespace = 'pforge',
+  store?: Map<string, StoredEntry>,
+): StateManager {
+  return createManager({
     source: 'test-map',
-    ...(namespace === undefined ? {} : { namespace }),
+    backend: 'test-map',
+    namespace,
+    operations: createMapOperations(store, namespace),
   });
 }
