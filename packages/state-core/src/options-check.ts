@@ -22,7 +22,8 @@ export function describeUnknown(
   otherNaming: readonly string[],
 ): ConfigIssue {
   const camel = toCamel(key);
-  const hint = suggestName(key, known) ?? (otherNaming.includes(camel) ? camel : undefined);
+  const other = camel !== key && otherNaming.includes(camel) ? camel : undefined;
+  const hint = suggestName(key, known) ?? other;
   return {
     path: `${root}.${key}`,
     message: `unknown option${hint ? ` (did you mean \`${hint}\`?)` : ''}`,

@@ -63,8 +63,10 @@ export function defineOptions<S extends OptionShape, R = ResolvedOptions<S>>(
     const values: Record<string, unknown> = {};
     for (const key of Object.keys(obj)) {
       const code = yaml ? codeOfYaml.get(key) : names.includes(key) ? key : undefined;
-      if (code === undefined) issues.push(describeUnknown(key, known, root, yaml ? names : []));
-      else values[code] = obj[key];
+      if (code !== undefined) values[code] = obj[key];
+      else if (yaml && names.includes(key) && !yamlOf.has(key)) {
+        issues.push({ path: `${root}.${key}`, message: 'can only be given in code, not in YAML' });
+      } else issues.push(describeUnknown(key, known, root, yaml ? names : []));
     }
     for (const name of names) {
       const out = checkOption(spec.options[name]!, values[name], `${root}.${shown(name)}`, yaml);
