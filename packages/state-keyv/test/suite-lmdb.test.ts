@@ -1,0 +1,4 @@
+import { runKeyvTestSuite } from './keyv-suite.js';
+import { lmdb } from './targets.js';
+
+runKeyvTestSuite(lmdb);

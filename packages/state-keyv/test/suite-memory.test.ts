@@ -1,0 +1,4 @@
+import { runKeyvTestSuite } from './keyv-suite.js';
+import { memory } from './targets.js';
+
+runKeyvTestSuite(memory);
