@@ -1,101 +1,90 @@
+import type { StateManager } from '@pforge/state-core';
 import {
-  createDriverManager,
+  createManager,
+  defineOptions,
   equalBytes,
-  type StateManager,
-  type StoreDriver,
+  namespaceOption,
+  namespacePrefix,
+  type OptionsInput,
+  option,
   type StoredEntry,
-} from '@pforge/state-core';
+  type StoreOperations,
+} from '@pforge/state-core/backend';
+import { z } from 'zod';
 
 /** The package name: shown in every error message and used as `backend:` in config. */
 export const SOURCE = '@acme/state-kv';
 
-/** Options of {@link createKvState}. */
-export interface KvStateOptions {
-  /** Keys of other namespaces are never seen. @default 'pforge' */
-  namespace?: string | undefined;
-  /** The in-process store to open: managers opened with the same name share data. @default 'default' */
-  store?: string | undefined;
-}
+/** The options, declared once: code, YAML, hints, defaults and docs derive from this. */
+export const kvOptions = defineOptions({
+  source: SOURCE,
+  options: {
+    namespace: namespaceOption,
+    store: option({
+      schema: z.string().min(1),
+      default: 'default',
+      doc: 'The in-process store to open: managers opened with the same name share data.',
+    }),
+  },
+});
 
-type Table = Map<string, StoredEntry>;
+/** Options of {@link createKvState}. */
+export type KvStateOptions = OptionsInput<typeof kvOptions.options>;
 
 /** Every store of this process, by name; a store lives as long as the process. */
-const stores = new Map<string, Table>();
-
-/** Expired entries are dropped on access, and all of them every this many writes. */
-const SWEEP_EVERY_WRITES = 1024;
+const stores = new Map<string, Map<string, StoredEntry>>();
 
 /**
  * Opens a manager on the in-process store `options.store`.
  * @example
- * await using state = createKvState({ namespace: 'app' });
+ * const state = createKvState({ namespace: 'app' });
  * await state.set('greeting', new TextEncoder().encode('hi'), { ttl: 60_000 });
  */
 export function createKvState(options: KvStateOptions = {}): StateManager {
-  const name = options.store ?? 'default';
-  let table = stores.get(name);
-  if (table === undefined) {
-    table = new Map();
-    stores.set(name, table);
-  }
-  return createDriverManager(createKvDriver(table), {
-    source: SOURCE,
-    namespace: options.namespace,
-  });
+  const { namespace, store } = kvOptions.parse(options);
+  const table = stores.get(store) ?? new Map<string, StoredEntry>();
+  stores.set(store, table);
+  const operations = createKvOperations(table, namespacePrefix(namespace));
+  return createManager({ source: SOURCE, backend: SOURCE, namespace, operations });
 }
 
 /**
- * The driver: the six required methods plus atomic `writeMany`/`removeMany`. Each method
- * touches the Map without an `await` in between, so it is atomic in a single-threaded process.
+ * The five primitives the base derives everything from, plus atomic batches. Each touches
+ * the Map without an `await`, so it is atomic in a single-threaded process.
  */
-function createKvDriver(table: Table): StoreDriver {
-  let writes = 0;
-  const live = (key: string, now = Date.now()): StoredEntry | undefined => {
-    const e = table.get(key);
-    if (e?.expiresAt !== undefined && e.expiresAt <= now) {
-      table.delete(key);
-      return undefined;
-    }
-    return e;
+function createKvOperations(table: Map<string, StoredEntry>, ns: string): StoreOperations {
+  const live = (key: string): StoredEntry | undefined => {
+    const e = table.get(ns + key);
+    if (e?.expiresAt === undefined || e.expiresAt > Date.now()) return e;
+    table.delete(ns + key);
+    return undefined;
   };
-  const put = (key: string, entry: StoredEntry): void => {
-    table.set(key, entry);
-    if (++writes % SWEEP_EVERY_WRITES === 0) {
-      const now = Date.now();
-      for (const k of table.keys()) live(k, now);
-    }
-  };
-  const drop = (key: string): boolean => live(key) !== undefined && table.delete(key);
-
+  const drop = (key: string): boolean => live(key) !== undefined && table.delete(ns + key);
+  const same = (a: StoredEntry | undefined, b: StoredEntry | undefined): boolean =>
+    a === b || (!!a && !!b && a.expiresAt === b.expiresAt && equalBytes(a.value, b.value));
   return {
-    read: async (key) => live(key),
-    write: async (key, entry) => put(key, entry),
-    remove: async (key) => drop(key),
-    compareAndSwap: async (key, expected, next) => {
-      const current = live(key)?.value;
-      const same =
-        current === undefined || expected === undefined
-          ? current === expected
-          : equalBytes(current, expected);
-      if (!same) return false;
-      if (next === undefined) table.delete(key);
-      else put(key, next);
+    read: (key) => live(key),
+    write: (key, entry) => void table.set(ns + key, entry),
+    remove: drop,
+    swap: (key, expected, next) => {
+      if (!same(live(key), expected)) return false;
+      if (next === undefined) table.delete(ns + key);
+      else table.set(ns + key, next);
       return true;
     },
     // A Map iterator is lazy and stays valid while the Map changes underneath it.
-    scan: async function* (prefix) {
-      for (const key of table.keys()) {
-        if (key.startsWith(prefix) && live(key) !== undefined) yield key;
+    scan: function* (prefix) {
+      for (const full of table.keys()) {
+        const key = full.slice(ns.length);
+        if (full.startsWith(ns + prefix) && live(key) !== undefined) yield key;
       }
     },
-    writeMany: async (entries) => {
-      for (const [key, entry] of entries) put(key, entry);
+    setMany: (entries) => {
+      const now = Date.now();
+      for (const { key, value, ttl } of entries) {
+        table.set(ns + key, { value: new Uint8Array(value), expiresAt: ttl && now + ttl });
+      }
     },
-    removeMany: async (keys) => {
-      let removed = 0;
-      for (const key of new Set(keys)) if (drop(key)) removed++;
-      return removed;
-    },
-    close: async () => {},
+    deleteMany: (keys) => [...new Set(keys)].filter(drop).length,
   };
 }

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError } from './errors.js';
+import type { OptionShape } from './option-spec.js';
 import { parseOptions } from './options.js';
 import type { OptionsDeclaration } from './options-declaration.js';
 import type { StateManager } from './types.js';
@@ -50,7 +51,7 @@ export interface BackendSpec<TResolved> {
    * The backend's options, declared once with `defineOptions`. (A Standard Schema of the
    * snake_case block is still accepted while the built-in backends move over; deprecated.)
    */
-  options: OptionsDeclaration<never, TResolved> | StandardSchemaV1<unknown, TResolved>;
+  options: OptionsDeclaration<OptionShape, TResolved> | StandardSchemaV1<unknown, TResolved>;
   /** @deprecated names for hints, with a Standard Schema `options` only. */
   optionNames?: readonly string[];
   /** Opens a manager with validated options. */
@@ -84,7 +85,7 @@ export function defineBackend<TResolved>(
  * TRANSITIONAL (removed once every built-in backend declares its options): a plain Standard
  * Schema of the snake_case block, as definitions made before `defineOptions` pass.
  */
-function asDeclaration<R>(spec: BackendSpec<R>): OptionsDeclaration<never, R> {
+function asDeclaration<R>(spec: BackendSpec<R>): OptionsDeclaration<OptionShape, R> {
   const o = spec.options;
   if ('parseYaml' in o) return o;
   const source = spec.source ?? spec.name;
