@@ -6,8 +6,12 @@
  * counter uses a plain ioredis client (PEXPIRE only when INCR created the key, as the book
  * version does); with many calls in flight it is also shown on an auto-pipelined client.
  * Set REDIS_URL to use a running server instead of starting redis-server.
+ *
+ * A/B: set PATTERNS_PREV to the built `dist/index.js` of another @pforge/state-patterns (e.g.
+ * the previous commit, built in a `git worktree`) to add its fixed window beside ours, on the
+ * same managers, in the same rounds.
  */
-import type { StateManager } from '@pforge/state-core';
+import { attachStateInfo, type StateManager, stateInfo } from '@pforge/state-core';
 import { createMemoryState } from '@pforge/state-memory';
 import { createFixedWindowLimiter } from '@pforge/state-patterns';
 import { createRedisState } from '@pforge/state-redis';
@@ -77,9 +81,32 @@ function incrementOn(state: StateManager): (id: string) => Promise<number> {
   return (id) => state.increment(`ref:${id}:${Math.floor(Date.now() / WINDOW_MS)}`, 1, options);
 }
 
+type FixedWindowFactory = typeof createFixedWindowLimiter;
+
+/** The previous version's limiter factory, when PATTERNS_PREV names its built entry. */
+async function previousFactory(): Promise<FixedWindowFactory | undefined> {
+  const entry = process.env.PATTERNS_PREV;
+  if (!entry) return undefined;
+  const mod = (await import(entry)) as { createFixedWindowLimiter: FixedWindowFactory };
+  return mod.createFixedWindowLimiter;
+}
+
+/** Until the memory backend attaches its info itself: memory settles every call locally. */
+function declareLocal(state: StateManager): StateManager {
+  if (stateInfo(state) !== undefined) return state;
+  const info = { backend: 'memory', source: '@pforge/state-memory', namespace: 'bench-rl' };
+  return attachStateInfo(state, { ...info, settlesLocally: true });
+}
+
 export async function run(): Promise<void> {
-  const memState = await createMemoryState({ namespace: 'bench-rl' });
+  const memState = declareLocal(await createMemoryState({ namespace: 'bench-rl' }));
   const oursMem = createFixedWindowLimiter(memState, { limit: LIMIT, windowMs: WINDOW_MS });
+  const prev = await previousFactory();
+  const prevOn = (state: StateManager, wrap: typeof seq): BenchCase[] => {
+    if (!prev) return [];
+    const limiter = prev(state, { limit: LIMIT, windowMs: WINDOW_MS, prefix: 'rl:prev:' });
+    return [wrap('(A/B) PATTERNS_PREV fixed window', (id) => limiter.consume(id))];
+  };
   const rlfMem = new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 });
   const naiveMem = naiveMapLimiter();
 
@@ -120,7 +147,10 @@ export async function run(): Promise<void> {
         (id) => oursMem.consume(id),
         (id) => rlfMem.consume(id),
         'naive Map counter',
-      ).concat(seq("(reference) the memory backend's increment alone", incrementOn(memState))),
+      ).concat(
+        seq("(reference) the memory backend's increment alone", incrementOn(memState)),
+        prevOn(memState, seq),
+      ),
     },
     {
       name: 'consume, Redis, sequential',
@@ -131,7 +161,10 @@ export async function run(): Promise<void> {
         (id) => oursRedis.consume(id),
         (id) => rlfRedis.consume(id),
         'naive INCR + PEXPIRE',
-      ).concat(seq("(reference) the Redis backend's increment alone", incrementOn(redisState))),
+      ).concat(
+        seq("(reference) the Redis backend's increment alone", incrementOn(redisState)),
+        prevOn(redisState, seq),
+      ),
     },
     {
       name: `consume, Redis, ${IN_FLIGHT} in flight`,
@@ -142,7 +175,10 @@ export async function run(): Promise<void> {
         (id) => oursRedis.consume(id),
         (id) => rlfRedis.consume(id),
         'naive INCR + PEXPIRE',
-      ).concat(par('naive INCR + PEXPIRE, auto-pipelined client', naivePipelined)),
+      ).concat(
+        par('naive INCR + PEXPIRE, auto-pipelined client', naivePipelined),
+        prevOn(redisState, par),
+      ),
     },
   ];
   try {

@@ -7,16 +7,22 @@ import {
   type StateManager,
 } from '@pforge/state-core';
 import { decodeWith, encodeWith } from './codec.js';
+import { deadline, isUnavailable, settlesLocally, within } from './deadline.js';
 import {
   assertPositiveInt,
-  deadline,
   type FailurePolicy,
-  isUnavailable,
+  resolveMs,
   resolvePolicy,
   resolveTimeout,
-  SOURCE,
-  within,
-} from './deadline.js';
+} from './options.js';
+import { boundedCompute, FlightTable } from './single-flight.js';
+import { SOURCE } from './source.js';
+
+/** Default of `getOrCompute`'s `computeTimeoutMs`: how long one computation may run. */
+export const DEFAULT_COMPUTE_TIMEOUT_MS = 30_000;
+
+/** What `getOrCompute` runs on a miss; `signal` aborts when `computeTimeoutMs` passes. */
+export type Compute<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
 /** Options of {@link getOrCompute}. */
 export interface GetOrComputeOptions<T> {
@@ -38,10 +44,19 @@ export interface GetOrComputeOptions<T> {
    */
   staleWhileRevalidateMs?: number;
   /**
-   * How long each backend call may take before it counts as unavailable.
+   * How long each backend call may take before it counts as unavailable, in ms. Not armed
+   * for a store that settles locally (memory, LMDB: `stateInfo(state).settlesLocally`).
    * @default 2000
    */
   timeoutMs?: number;
+  /**
+   * How long one computation may run, in ms. When it passes, `compute`'s `signal` aborts,
+   * every caller waiting on it rejects with `ERR_STATE_UNAVAILABLE` (naming
+   * `computeTimeoutMs`), the key is free for the next call, and a late result is dropped
+   * (never cached). Values above 2147483647 (about 24.8 days) count as that.
+   * @default 30000
+   */
+  computeTimeoutMs?: number;
   /**
    * When the backend is unavailable or slower than `timeoutMs`: `'open'` computes the value
    * and returns it uncached; `'closed'` rejects with `ERR_STATE_UNAVAILABLE`.
@@ -56,41 +71,25 @@ export interface GetOrComputeOptions<T> {
   onRefreshError?: (error: unknown) => void;
 }
 
-type Flights = Map<string, Promise<unknown>>;
-const lookups = new WeakMap<StateManager, Flights>();
-const refreshes = new WeakMap<StateManager, Flights>();
-
-function flightsOf(table: WeakMap<StateManager, Flights>, state: StateManager): Flights {
-  let m = table.get(state);
-  if (!m) {
-    m = new Map();
-    table.set(state, m);
-  }
-  return m;
-}
-
-/** Runs `fn` once per key at a time: a caller arriving while it runs shares its outcome. */
-function shared<T>(flights: Flights, key: string, fn: () => Promise<T>): Promise<T> {
-  const running = flights.get(key);
-  if (running) return running as Promise<T>;
-  const p = fn().finally(() => flights.delete(key));
-  flights.set(key, p);
-  return p;
-}
+const lookups = new FlightTable();
+const computations = new FlightTable();
 
 /**
  * Cache-aside: the value at `key` if cached, else `compute()`'s result, stored with `ttl`.
- * Concurrent callers for one key on one manager in a process share one lookup and at most
- * one computation. A computation that throws is not cached: every caller waiting on it gets
- * the error and the next call computes again. Other processes may compute the same key at
- * the same time (last write wins; use a lock if that matters).
+ * Per manager and process, one lookup and one computation run per key at a time: concurrent
+ * callers share them, and a stale-while-revalidate refresh and a miss share one
+ * computation too. A computation that throws is not cached: every caller waiting on it gets
+ * the error and the next call computes again. One that runs past `computeTimeoutMs` is
+ * given up (its `signal` aborts). Other processes may compute the same key at the same time
+ * (last write wins; use a lock if that matters).
  * @example
  * const user = await getOrCompute(state, `user:${id}`, () => db.loadUser(id), { ttl: 60_000 });
+ * const page = await getOrCompute(state, url, (signal) => fetch(url, { signal }).then((r) => r.text()));
  */
 export function getOrCompute<T>(
   state: StateManager,
   key: string,
-  compute: () => T | Promise<T>,
+  compute: Compute<T>,
   options: GetOrComputeOptions<T> = {},
 ): Promise<T> {
   let o: Resolved<T>;
@@ -99,14 +98,17 @@ export function getOrCompute<T>(
   } catch (err) {
     return Promise.reject(err);
   }
-  return shared(flightsOf(lookups, state), key, () => lookup(state, key, compute, o));
+  return lookups.run(state, key, () => lookup(state, key, compute, o));
 }
 
 interface Resolved<T> {
+  /** `getOrCompute("key")`, for messages. */
+  what: string;
   ttl: number | undefined;
   swr: number;
   codec: Codec<T>;
   timeoutMs: number;
+  computeTimeoutMs: number;
   policy: FailurePolicy;
   onRefreshError: ((error: unknown) => void) | undefined;
 }
@@ -125,10 +127,17 @@ function resolveOptions<T>(options: GetOrComputeOptions<T>, key: string): Resolv
     }
   }
   return {
+    what: where,
     ttl: options.ttl,
     swr,
     codec: options.codec ?? (jsonCodec as Codec<T>),
     timeoutMs: resolveTimeout(options.timeoutMs, where),
+    computeTimeoutMs: resolveMs(
+      options.computeTimeoutMs,
+      'computeTimeoutMs',
+      DEFAULT_COMPUTE_TIMEOUT_MS,
+      where,
+    ),
     policy: resolvePolicy(options.failurePolicy, 'open', where),
     onRefreshError: options.onRefreshError,
   };
@@ -137,45 +146,59 @@ function resolveOptions<T>(options: GetOrComputeOptions<T>, key: string): Resolv
 async function lookup<T>(
   state: StateManager,
   key: string,
-  compute: () => T | Promise<T>,
+  compute: Compute<T>,
   o: Resolved<T>,
 ): Promise<T> {
   let bytes: Uint8Array | undefined;
   let left: number | null | undefined;
   try {
-    const d = deadline(o.timeoutMs, `getOrCompute(${JSON.stringify(key)})`);
+    const d = deadline(o.timeoutMs, o.what, settlesLocally(state));
     [bytes, left] = await within(
       d,
       Promise.all([state.get(key), o.swr ? state.ttl(key) : undefined]),
     );
   } catch (err) {
     if (o.policy === 'closed' || !isUnavailable(err)) throw err;
-    return compute();
+    return computeOnce(state, key, compute, o, false);
   }
-  if (bytes === undefined) return computeAndStore(state, key, compute, o);
+  if (bytes === undefined) return computeOnce(state, key, compute, o, true);
   const value = decodeWith(o.codec, key, bytes);
   if (o.swr && (left === undefined || (typeof left === 'number' && left <= o.swr))) {
-    void shared(flightsOf(refreshes, state), key, () =>
-      computeAndStore(state, key, compute, o),
-    ).catch((err: unknown) => o.onRefreshError?.(err));
+    computeOnce(state, key, compute, o, true).catch((err: unknown) => o.onRefreshError?.(err));
   }
   return value;
 }
 
-async function computeAndStore<T>(
+/**
+ * The one computation of `key` on `state`: joins the one running (a refresh or a miss),
+ * else runs `compute` (bounded by `computeTimeoutMs`) and, when `store`, stores the value.
+ */
+function computeOnce<T>(
   state: StateManager,
   key: string,
-  compute: () => T | Promise<T>,
+  compute: Compute<T>,
   o: Resolved<T>,
+  store: boolean,
 ): Promise<T> {
-  const value = await compute();
+  return computations.run(state, key, async () => {
+    const value = await boundedCompute(compute, o.computeTimeoutMs, o.what);
+    if (store) await storeValue(state, key, value, o);
+    return value;
+  });
+}
+
+async function storeValue<T>(
+  state: StateManager,
+  key: string,
+  value: T,
+  o: Resolved<T>,
+): Promise<void> {
   const bytes = encodeWith(o.codec, key, value);
   const ttl = o.ttl === undefined ? undefined : o.ttl + o.swr;
   try {
-    const d = deadline(o.timeoutMs, `getOrCompute(${JSON.stringify(key)}) store`);
+    const d = deadline(o.timeoutMs, `${o.what} store`, settlesLocally(state));
     await within(d, state.set(key, bytes, ttl === undefined ? undefined : { ttl }));
   } catch (err) {
     if (o.policy === 'closed' || !isUnavailable(err)) throw err;
   }
-  return value;
 }

@@ -14,8 +14,8 @@ import {
   type ResolvedCachingOptions,
   resolveOptions,
 } from './caching-options.js';
-import { SOURCE } from './deadline.js';
 import { KeyEpochs } from './key-epochs.js';
+import { SOURCE } from './source.js';
 
 /** A {@link StateManager} that answers reads from a bounded in-memory cache in front of another. */
 export interface CachingLayer extends StateManager {

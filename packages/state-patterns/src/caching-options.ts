@@ -1,4 +1,4 @@
-import { assertPositiveInt } from './deadline.js';
+import { assertPositiveInt } from './options.js';
 
 /** Options of `createCachingLayer`. */
 export interface CachingLayerOptions {

@@ -1,5 +1,5 @@
 import { type Codec, StateError } from '@pforge/state-core';
-import { SOURCE } from './deadline.js';
+import { SOURCE } from './source.js';
 
 /** Encodes with `codec`, turning a failure into `ERR_STATE_SERIALIZATION` naming `key`. */
 export function encodeWith<T>(codec: Codec<T>, key: string, value: T): Uint8Array {

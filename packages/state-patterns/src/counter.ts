@@ -1,5 +1,7 @@
 import { assertDelta, decodeCounter, type StateManager } from '@pforge/state-core';
-import { deadline, resolveTimeout, SOURCE, within } from './deadline.js';
+import { deadline, settlesLocally, within } from './deadline.js';
+import { resolveTimeout } from './options.js';
+import { SOURCE } from './source.js';
 
 /** Options of {@link counter}. */
 export interface CounterOptions {
@@ -35,7 +37,8 @@ export interface Counter {
  * any number of processes never lose or double an update. The value is stored as ASCII
  * decimal, the same bytes `state.increment` writes. The counter has no failure policy: a
  * backend that is unavailable or silent for `timeoutMs` rejects with `ERR_STATE_UNAVAILABLE`
- * (whether an increment that timed out was applied is unknown).
+ * (whether an increment that timed out was applied is unknown). A store that settles locally
+ * (see `stateInfo(state).settlesLocally`) gets no timer.
  * @example
  * const hits = counter(state, 'hits:today', { ttl: 86_400_000 });
  * await hits.increment();      // 1
@@ -44,9 +47,10 @@ export interface Counter {
  */
 export function counter(state: StateManager, key: string, options: CounterOptions = {}): Counter {
   const timeoutMs = resolveTimeout(options.timeoutMs, `counter(${JSON.stringify(key)})`);
+  const local = settlesLocally(state);
   const setOptions = options.ttl === undefined ? undefined : { ttl: options.ttl };
   const call = <T>(op: string, p: () => Promise<T>): Promise<T> =>
-    within(deadline(timeoutMs, `counter ${op}(${JSON.stringify(key)})`), p());
+    within(deadline(timeoutMs, `counter ${op}(${JSON.stringify(key)})`, local), p());
   const add = (delta: number) => call('increment', () => state.increment(key, delta, setOptions));
 
   return {

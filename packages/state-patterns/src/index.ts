@@ -1,12 +1,12 @@
-export type { GetOrComputeOptions } from './cache-aside.js';
-export { getOrCompute } from './cache-aside.js';
+export type { Compute, GetOrComputeOptions } from './cache-aside.js';
+export { DEFAULT_COMPUTE_TIMEOUT_MS, getOrCompute } from './cache-aside.js';
 export type { CachingLayer } from './caching-layer.js';
 export { createCachingLayer } from './caching-layer.js';
 export type { CacheStats, CachingLayerOptions } from './caching-options.js';
 export type { Counter, CounterOptions } from './counter.js';
 export { counter } from './counter.js';
-export type { FailurePolicy } from './deadline.js';
-export { DEFAULT_TIMEOUT_MS } from './deadline.js';
+export type { FailurePolicy } from './options.js';
+export { DEFAULT_TIMEOUT_MS } from './options.js';
 export type { FixedWindowOptions } from './rate-limit/fixed-window.js';
 export { createFixedWindowLimiter } from './rate-limit/fixed-window.js';
 export type { RateLimiter, RateLimiterOptions, RateLimitResult } from './rate-limit/limiter.js';

@@ -1,5 +1,11 @@
-import { isStateError, StateError, type StateManager } from '@pforge/state-core';
-import { describe, expect, it } from 'vitest';
+import {
+  attachStateInfo,
+  isStateError,
+  StateError,
+  type StateInfo,
+  type StateManager,
+} from '@pforge/state-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   counter,
   createFixedWindowLimiter,
@@ -8,7 +14,17 @@ import {
   createTokenBucketLimiter,
   getOrCompute,
 } from '../src/index.js';
+import { delegate } from './locality.js';
 import { createMapStore } from './map-backend.js';
+
+/** How a broken manager describes itself: not at all, or as a remote store (as Redis does). */
+const remote: StateInfo = {
+  backend: 'broken',
+  source: 'test',
+  namespace: 'pforge',
+  settlesLocally: false,
+};
+let declares: StateInfo | undefined;
 
 /** A manager whose every call hangs forever, or rejects as unavailable. */
 function broken(mode: 'hang' | 'down'): StateManager {
@@ -16,7 +32,9 @@ function broken(mode: 'hang' | 'down'): StateManager {
     mode === 'hang'
       ? new Promise<never>(() => {})
       : Promise.reject(new StateError('ERR_STATE_UNAVAILABLE', '[test] backend down'));
-  return new Proxy(createMapStore().open(), {
+  const manager = delegate(createMapStore().open());
+  if (declares) attachStateInfo(manager, declares);
+  return new Proxy(manager, {
     get: (target, prop) =>
       prop === 'close' || typeof prop === 'symbol' ? Reflect.get(target, prop) : fail,
   });
@@ -36,51 +54,62 @@ async function timed<T>(p: Promise<T>): Promise<[T, number]> {
   return [await p, Date.now() - start];
 }
 
-describe.each(['hang', 'down'] as const)('backend %s', (mode) => {
-  describe.each(Object.entries(makers))('%s', (_name, make) => {
-    it('fails closed by default, within the timeout', async () => {
-      const [r, ms] = await timed(make(broken(mode), undefined).consume('c'));
-      expect(r).toMatchObject({ allowed: false, unavailable: true, remaining: 0 });
-      expect(r.retryAfterMs).toBeGreaterThan(0);
-      expect(ms, 'settle time').toBeLessThan(mode === 'hang' ? 1_000 : 300);
-      if (mode === 'hang') expect(ms, 'settle time').toBeGreaterThanOrEqual(190);
+describe.each([
+  ['says nothing about itself', undefined],
+  ['declares it does not settle locally', remote],
+] as const)('a manager that %s', (_says, info) => {
+  beforeAll(() => {
+    declares = info;
+  });
+  afterAll(() => {
+    declares = undefined;
+  });
+  describe.each(['hang', 'down'] as const)('backend %s', (mode) => {
+    describe.each(Object.entries(makers))('%s', (_name, make) => {
+      it('fails closed by default, within the timeout', async () => {
+        const [r, ms] = await timed(make(broken(mode), undefined).consume('c'));
+        expect(r).toMatchObject({ allowed: false, unavailable: true, remaining: 0 });
+        expect(r.retryAfterMs).toBeGreaterThan(0);
+        expect(ms, 'settle time').toBeLessThan(mode === 'hang' ? 1_000 : 300);
+        if (mode === 'hang') expect(ms, 'settle time').toBeGreaterThanOrEqual(190);
+      });
+
+      it('fails open when asked to', async () => {
+        const [r, ms] = await timed(make(broken(mode), 'open').consume('c'));
+        expect(r).toMatchObject({ allowed: true, unavailable: true, retryAfterMs: 0 });
+        expect(ms).toBeLessThan(1_000);
+      });
     });
 
-    it('fails open when asked to', async () => {
-      const [r, ms] = await timed(make(broken(mode), 'open').consume('c'));
-      expect(r).toMatchObject({ allowed: true, unavailable: true, retryAfterMs: 0 });
-      expect(ms).toBeLessThan(1_000);
+    it('sessions reject with ERR_STATE_UNAVAILABLE within the timeout', async () => {
+      const sessions = createSessions(broken(mode), { timeoutMs: 200 });
+      const start = Date.now();
+      const id = 'A'.repeat(32);
+      for (const p of [
+        sessions.create({}),
+        sessions.get(id),
+        sessions.update(id, (d) => d),
+        sessions.touch(id),
+        sessions.destroy(id),
+      ]) {
+        await expect(p).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'));
+      }
+      expect(Date.now() - start).toBeLessThan(1_500);
     });
-  });
 
-  it('sessions reject with ERR_STATE_UNAVAILABLE within the timeout', async () => {
-    const sessions = createSessions(broken(mode), { timeoutMs: 200 });
-    const start = Date.now();
-    const id = 'A'.repeat(32);
-    for (const p of [
-      sessions.create({}),
-      sessions.get(id),
-      sessions.update(id, (d) => d),
-      sessions.touch(id),
-      sessions.destroy(id),
-    ]) {
-      await expect(p).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'));
-    }
-    expect(Date.now() - start).toBeLessThan(1_500);
-  });
+    it('getOrCompute computes uncached when open (default), rejects when closed', async () => {
+      const state = broken(mode);
+      expect(await getOrCompute(state, 'k', () => 7, { timeoutMs: 200 })).toBe(7);
+      await expect(
+        getOrCompute(state, 'k', () => 7, { timeoutMs: 200, failurePolicy: 'closed' }),
+      ).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'));
+    });
 
-  it('getOrCompute computes uncached when open (default), rejects when closed', async () => {
-    const state = broken(mode);
-    expect(await getOrCompute(state, 'k', () => 7, { timeoutMs: 200 })).toBe(7);
-    await expect(
-      getOrCompute(state, 'k', () => 7, { timeoutMs: 200, failurePolicy: 'closed' }),
-    ).rejects.toSatisfy((e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'));
-  });
-
-  it('counter rejects within the timeout', async () => {
-    await expect(counter(broken(mode), 'n', { timeoutMs: 200 }).increment()).rejects.toSatisfy(
-      (e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'),
-    );
+    it('counter rejects within the timeout', async () => {
+      await expect(counter(broken(mode), 'n', { timeoutMs: 200 }).increment()).rejects.toSatisfy(
+        (e) => isStateError(e, 'ERR_STATE_UNAVAILABLE'),
+      );
+    });
   });
 });
 

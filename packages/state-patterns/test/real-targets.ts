@@ -6,17 +6,21 @@ import { createMemoryState, createMemoryStore } from '@pforge/state-memory';
 import { createRedisState } from '@pforge/state-redis';
 import { skipWithoutRedis } from '@pforge/test-redis';
 import { inject } from 'vitest';
+import { declareLocality } from './locality.js';
 import type { TargetSpec } from './targets.js';
 
 // Every backend is required: a missing or broken build fails the suite rather than shrinking
 // it. Only Redis may be absent (skipWithoutRedis says so once, and refuses to skip in CI).
+// Memory and LMDB managers declare that their calls settle locally (until those backends
+// declare it themselves), so the whole suite runs the patterns' no-timer path on them.
 
 const memory: TargetSpec = {
   name: 'memory',
   setup: async () => {
     const store = createMemoryStore();
     return {
-      open: async (namespace) => createMemoryState({ store, namespace }),
+      open: async (namespace) =>
+        declareLocality(await createMemoryState({ store, namespace }), 'memory', namespace, true),
       teardown: async () => {},
     };
   },
@@ -27,7 +31,13 @@ const lmdb: TargetSpec = {
   setup: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pforge-patterns-'));
     return {
-      open: async (namespace) => createLmdbState({ path: join(dir, 'db'), namespace }),
+      open: async (namespace) =>
+        declareLocality(
+          await createLmdbState({ path: join(dir, 'db'), namespace }),
+          'lmdb',
+          namespace,
+          true,
+        ),
       teardown: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },

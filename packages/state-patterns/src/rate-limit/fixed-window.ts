@@ -1,9 +1,11 @@
 import { MAX_TTL_MS, type SetOptions, type StateManager } from '@pforge/state-core';
-import { assertPositiveInt, type Deadline, settleWithin, within } from '../deadline.js';
+import { type Deadline, within } from '../deadline.js';
+import { assertPositiveInt } from '../options.js';
 import {
   assertCost,
   assertId,
   callDeadline,
+  type LimiterBase,
   onFailure,
   type RateLimiter,
   type RateLimiterOptions,
@@ -33,36 +35,53 @@ export function createFixedWindowLimiter(
   options: FixedWindowOptions,
 ): RateLimiter {
   const b = resolveLimiterOptions(state, options, 'createFixedWindowLimiter', 'rl:fw:');
-  const { limit, prefix } = b;
   const windowMs = options.windowMs;
   assertPositiveInt(windowMs, 'windowMs', 'createFixedWindowLimiter()');
   // The key lives one window past its window's end, so a process whose clock lags a little
   // never re-creates a window that another process already let expire.
   const setOptions: SetOptions = { ttl: Math.min(2 * windowMs, MAX_TTL_MS) };
+  return {
+    consume: consumer(b, windowMs, setOptions),
+    reset: async (id) => {
+      assertId(id, b);
+      const win = Math.floor(Date.now() / windowMs);
+      const keys = [`${b.prefix}${id}:${win}`, `${b.prefix}${id}:${win - 1}`];
+      await within(callDeadline(b, 'reset'), state.deleteMany(keys));
+    },
+  };
+}
 
+/** `consume`: one `increment` of the current window's key, and one more to undo a denial. */
+function consumer(
+  b: LimiterBase,
+  windowMs: number,
+  setOptions: SetOptions,
+): RateLimiter['consume'] {
+  const { state, limit, prefix } = b;
+  const add = (key: string, delta: number): Promise<number> => {
+    try {
+      return state.increment(key, delta, setOptions);
+    } catch (err) {
+      return Promise.reject(err); // a manager that breaks the "never throw synchronously" rule
+    }
+  };
   const deny = async (
-    d: Deadline,
+    d: Deadline | undefined,
     key: string,
     n: number,
     cost: number,
     resetMs: number,
-  ): Promise<RateLimitResult> => {
+  ) => {
     try {
-      await within(d, state.increment(key, -cost, setOptions));
+      const undo = add(key, -cost);
+      await (d === undefined ? undo : within(d, undo));
     } catch {
       // Not taking the cost back only over-counts: the limit still holds.
     }
-    return {
-      allowed: false,
-      remaining: Math.max(0, limit - (n - cost)),
-      resetMs,
-      retryAfterMs: resetMs,
-      limit,
-    };
+    return denied(limit, n - cost, resetMs);
   };
-
-  // Not `async`: one promise per call on the hot path (see settleWithin).
-  const consume = (id: string, cost = 1): Promise<RateLimitResult> => {
+  // Not `async`: one promise per call on the hot path besides the backend's.
+  return (id, cost = 1) => {
     try {
       if (cost !== 1) assertCost(cost, b);
       assertId(id, b);
@@ -73,33 +92,28 @@ export function createFixedWindowLimiter(
     const win = Math.floor(now / windowMs);
     const key = `${prefix}${id}:${win}`;
     const resetMs = (win + 1) * windowMs - now;
-    const d = callDeadline(b, 'consume');
-    let added: Promise<number>;
-    try {
-      added = state.increment(key, cost, setOptions);
-    } catch (err) {
-      added = Promise.reject(err); // a manager that breaks the "never throw synchronously" rule
-    }
-    return settleWithin(
-      d,
-      added,
-      (n): RateLimitResult | Promise<RateLimitResult> =>
-        n <= limit
-          ? { allowed: true, remaining: limit - n, resetMs, retryAfterMs: 0, limit }
-          : deny(d, key, n, cost, resetMs),
-      (err) => onFailure(b, cost, err),
+    // A store that settles locally needs no deadline: the bare increment is the hot path.
+    const d = b.local ? undefined : callDeadline(b, 'consume');
+    const added = add(key, cost);
+    return (d === undefined ? added : within(d, added)).then(
+      (n) => (n <= limit ? admitted(limit, n, resetMs) : deny(d, key, n, cost, resetMs)),
+      (err: unknown) => onFailure(b, cost, err),
     );
   };
-
-  return {
-    consume,
-    reset: async (id) => {
-      assertId(id, b);
-      const win = Math.floor(Date.now() / windowMs);
-      await within(
-        callDeadline(b, 'reset'),
-        state.deleteMany([`${prefix}${id}:${win}`, `${prefix}${id}:${win - 1}`]),
-      );
-    },
-  };
 }
+
+const admitted = (limit: number, n: number, resetMs: number): RateLimitResult => ({
+  allowed: true,
+  remaining: limit - n,
+  resetMs,
+  retryAfterMs: 0,
+  limit,
+});
+
+const denied = (limit: number, used: number, resetMs: number): RateLimitResult => ({
+  allowed: false,
+  remaining: Math.max(0, limit - used),
+  resetMs,
+  retryAfterMs: resetMs,
+  limit,
+});

@@ -1,16 +1,19 @@
 import { StateError, type StateManager } from '@pforge/state-core';
 import {
-  assertPositiveInt,
   checkDeadline,
   type Deadline,
   deadline,
-  type FailurePolicy,
   isUnavailable,
-  resolvePolicy,
-  resolveTimeout,
-  SOURCE,
+  settlesLocally,
   within,
 } from '../deadline.js';
+import {
+  assertPositiveInt,
+  type FailurePolicy,
+  resolvePolicy,
+  resolveTimeout,
+} from '../options.js';
+import { SOURCE } from '../source.js';
 
 /** The outcome of {@link RateLimiter.consume}: a denial is a value, not an exception. */
 export interface RateLimitResult {
@@ -57,7 +60,11 @@ export interface RateLimiterOptions {
    * @default 'closed': the limit holds even during an outage (see README)
    */
   failurePolicy?: FailurePolicy;
-  /** How long one `consume` may wait for the backend, in ms. @default 2000 */
+  /**
+   * How long one `consume` may wait for the backend, in ms. Not armed for a store that
+   * settles locally (memory, LMDB: `stateInfo(state).settlesLocally`).
+   * @default 2000
+   */
   timeoutMs?: number;
 }
 
@@ -71,6 +78,8 @@ export interface LimiterBase {
   readonly prefix: string;
   readonly policy: FailurePolicy;
   readonly timeoutMs: number;
+  /** The store settles locally: no timers (see `settlesLocally`). */
+  readonly local: boolean;
   readonly name: string;
   /** `<name> consume()`, for timeout messages. */
   readonly consumeLabel: string;
@@ -106,6 +115,7 @@ export function resolveLimiterOptions(
     prefix,
     policy: resolvePolicy(options.failurePolicy, 'closed', where),
     timeoutMs: resolveTimeout(options.timeoutMs, where),
+    local: settlesLocally(state),
     name,
     consumeLabel: `${name} consume()`,
     resetLabel: `${name} reset()`,
@@ -145,7 +155,7 @@ export function corruptState(b: LimiterBase, key: string): StateError {
 
 /** A deadline for one call of limiter `b` (the label is built once per limiter and op). */
 export function callDeadline(b: LimiterBase, op: 'consume' | 'reset'): Deadline {
-  return deadline(b.timeoutMs, op === 'consume' ? b.consumeLabel : b.resetLabel);
+  return deadline(b.timeoutMs, op === 'consume' ? b.consumeLabel : b.resetLabel, b.local);
 }
 
 /** The result the failure policy gives for `err`, or rethrows `err` when no policy applies. */

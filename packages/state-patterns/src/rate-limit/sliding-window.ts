@@ -1,5 +1,5 @@
 import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
-import { assertPositiveInt } from '../deadline.js';
+import { assertPositiveInt } from '../options.js';
 import {
   corruptState,
   createCasLimiter,

@@ -1,0 +1,2 @@
+/** The package named in every message. */
+export const SOURCE = '@pforge/state-patterns';

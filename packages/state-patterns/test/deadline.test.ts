@@ -1,0 +1,111 @@
+import type { StateManager } from '@pforge/state-core';
+import { createMemoryState } from '@pforge/state-memory';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  counter,
+  createFixedWindowLimiter,
+  createSessions,
+  createSlidingWindowLimiter,
+  createTokenBucketLimiter,
+  getOrCompute,
+} from '../src/index.js';
+import { declareLocality, delegate } from './locality.js';
+import { createMapStore } from './map-backend.js';
+import { rkey } from './targets.js';
+
+const TIMEOUT_MS = 4_321;
+
+/** Every pattern, each making a few backend calls with `timeoutMs: TIMEOUT_MS`. */
+async function useEveryPattern(state: StateManager): Promise<void> {
+  const t = { timeoutMs: TIMEOUT_MS };
+  await counter(state, rkey('c'), t).increment();
+  await counter(state, rkey('c'), t).get();
+  await getOrCompute(state, rkey('g'), () => 1, t);
+  const sessions = createSessions<number>(state, t);
+  const s = await sessions.create(1);
+  await sessions.update(s.id, (n) => n + 1);
+  await sessions.get(s.id);
+  await sessions.touch(s.id);
+  await sessions.destroy(s.id);
+  const common = { ...t, limit: 1, failurePolicy: 'closed' as const };
+  for (const limiter of [
+    createFixedWindowLimiter(state, { ...common, windowMs: 60_000 }),
+    createSlidingWindowLimiter(state, { ...common, windowMs: 60_000 }),
+    createTokenBucketLimiter(state, { ...common, intervalMs: 60_000 }),
+  ]) {
+    expect((await limiter.consume('a')).allowed).toBe(true);
+    expect((await limiter.consume('a')).allowed).toBe(false); // the denial path too
+    await limiter.reset('a');
+  }
+}
+
+/** The timers the patterns arm while `run` runs (any timer of at most TIMEOUT_MS). */
+async function timersDuring(run: () => Promise<void>) {
+  const armed: unknown[] = [];
+  const cleared = new Set<unknown>();
+  const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+  const setIntervalSpy = vi.spyOn(globalThis, 'setInterval');
+  const clearSpy = vi.spyOn(globalThis, 'clearTimeout');
+  try {
+    await run();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const ours = (spy: typeof setTimeoutSpy | typeof setIntervalSpy) =>
+    spy.mock.calls.flatMap((call, i) =>
+      (call[1] ?? 0) <= TIMEOUT_MS ? [spy.mock.results[i]?.value] : [],
+    );
+  armed.push(...ours(setTimeoutSpy), ...ours(setIntervalSpy));
+  for (const [handle] of clearSpy.mock.calls) cleared.add(handle);
+  return { armed, cleared };
+}
+
+describe('the deadline', () => {
+  const open: StateManager[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((m) => m.close()));
+  });
+  const memory = async (settlesLocally: boolean | undefined) => {
+    const ns = rkey('ns');
+    const m = await createMemoryState({ namespace: ns });
+    open.push(m);
+    if (settlesLocally === undefined) return delegate(m); // says nothing about itself
+    return settlesLocally
+      ? declareLocality(m, 'memory', ns, true)
+      : declareLocality(delegate(m), 'memory', ns, false);
+  };
+
+  it('arms no timer at all for a store that settles locally (a real memory manager)', async () => {
+    const state = await memory(true);
+    const { armed } = await timersDuring(() => useEveryPattern(state));
+    expect(armed).toEqual([]);
+  });
+
+  it.each([
+    ['declares it does not settle locally', false],
+    ['says nothing about itself', undefined],
+  ] as const)(
+    'arms a timer per backend call, each cleared when the call settles, when the store %s',
+    async (_name, local) => {
+      const state = await memory(local);
+      const { armed, cleared } = await timersDuring(() => useEveryPattern(state));
+      expect(armed.length).toBeGreaterThanOrEqual(20);
+      for (const t of armed) expect(cleared.has(t)).toBe(true);
+    },
+  );
+
+  it('still bounds a store that says nothing about itself (driver base)', async () => {
+    const hang = new Proxy(createMapStore().open(), {
+      get: (target, prop) =>
+        prop === 'increment' ? () => new Promise<never>(() => {}) : Reflect.get(target, prop),
+    });
+    const start = Date.now();
+    const r = await createFixedWindowLimiter(hang, {
+      limit: 1,
+      windowMs: 1_000,
+      timeoutMs: 150,
+    }).consume('a');
+    expect(r).toMatchObject({ allowed: false, unavailable: true });
+    expect(Date.now() - start).toBeLessThan(2_000);
+  });
+});
