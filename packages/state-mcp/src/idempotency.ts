@@ -1,6 +1,7 @@
 import { type Codec, describeValue, jsonCodec, type StateManager } from '@pforge/state-core';
 import { digestOf, idOf } from './digest.js';
 import { IdempotencyError, invalidOption, positiveInt } from './errors.js';
+import { FencingTokens } from './fence.js';
 import {
   type DoneRecord,
   type IdempotencyRecord,
@@ -35,6 +36,12 @@ export interface IdempotencyOptions {
    * @default 5000
    */
   waitMs?: number;
+  /**
+   * How many fencing tokens an instance reserves with one `increment` (1: one backend call per
+   * claim). Tokens stay unique across instances; a takeover's is always the largest yet.
+   * @default 64
+   */
+  fencingBlock?: number;
   /** Longest pause between two reads of a record a duplicate waits on, in ms (it starts at 10). @default 200 */
   maxPollIntervalMs?: number;
   /** Encodes records and outcomes. @default core's `jsonCodec` (`Date`, `Map`, `Set`, `BigInt` survive) */
@@ -108,6 +115,7 @@ export interface Idempotency {
 
 interface Settings extends Omit<LeaseTarget, 'key'> {
   prefix: string;
+  fence: FencingTokens;
   waitMs: number;
   maxPollIntervalMs: number;
 }
@@ -129,9 +137,12 @@ function resolveSettings(state: StateManager, o: IdempotencyOptions): Settings {
   if (recordTtlMs < leaseTtlMs) invalidOption(WHERE, '`resultTtlMs` must be at least `leaseTtlMs`');
   if (o.prefix !== undefined && typeof o.prefix !== 'string')
     invalidOption(WHERE, '`prefix` must be a string');
+  const prefix = o.prefix ?? 'idem:';
+  const fencingBlock = positiveInt(o.fencingBlock, 64, 'fencingBlock', WHERE);
   return {
     state,
-    prefix: o.prefix ?? 'idem:',
+    prefix,
+    fence: new FencingTokens(state, `${prefix}fence`, fencingBlock),
     codec: o.codec ?? jsonCodec,
     leaseTtlMs,
     renewIntervalMs,
@@ -184,7 +195,7 @@ async function run<T>(
   const deadline = Date.now() + s.waitMs;
   for (;;) {
     request.signal?.throwIfAborted(); // the caller is gone before anything started
-    const fencingToken = await s.state.increment(`${s.prefix}fence`);
+    const fencingToken = await s.fence.claim();
     const running: RunningRecord = {
       s: 'run',
       d: digest,
@@ -222,7 +233,7 @@ async function takeOver<T>(
       `the call holding idempotency key ${describeValue(request.key)} stopped without recording an outcome (its lease lapsed); its side effect may or may not have happened, so it is not run again`,
     );
   }
-  const fencingToken = await s.state.increment(`${s.prefix}fence`);
+  const fencingToken = await s.fence.takeover();
   const running: RunningRecord = { ...lapsed, t: fencingToken, x: Date.now() + s.leaseTtlMs };
   const bytes = s.codec.encode(running);
   if (!(await s.state.compareAndSwap(key, lapsedBytes, bytes, { ttl: s.recordTtlMs }))) {
@@ -258,17 +269,31 @@ async function execute<T>(
   }
   await lease.stop();
   const done: DoneRecord = { s: 'done', d: running.d, t: running.t, at: Date.now(), r: value };
-  if (
-    !(await s.state.compareAndSwap(key, lease.current, s.codec.encode(done), {
-      ttl: s.recordTtlMs,
-    }))
-  ) {
+  if (!(await writeOutcome(s, key, lease, s.codec.encode(done)))) {
     throw new IdempotencyError(
       'lease_lost',
       `the claim on idempotency key ${describeValue(request.key)} was taken over or removed while the call ran, so its outcome was not recorded`,
     );
   }
   return { value, replayed: false, fencingToken: running.t, completedAt: done.at };
+}
+
+/**
+ * Records the outcome over our claim. Only a takeover may replace a claim, and only once its
+ * lease has lapsed: while at least half the lease is left, a plain `set` (which backends can
+ * batch, where a compare-and-swap is a transaction of its own) is as safe as a swap.
+ */
+async function writeOutcome(
+  s: Settings,
+  key: string,
+  lease: Lease,
+  bytes: Uint8Array,
+): Promise<boolean> {
+  if (!lease.signal.aborted && lease.expiresAt - Date.now() >= s.leaseTtlMs / 2) {
+    await s.state.set(key, bytes, { ttl: s.recordTtlMs });
+    return true;
+  }
+  return s.state.compareAndSwap(key, lease.current, bytes, { ttl: s.recordTtlMs });
 }
 
 /** Gives the key back (nothing recorded) so a retry runs again. */

@@ -63,6 +63,8 @@ export interface LeaseTarget {
 export class Lease {
   /** The record bytes now stored (what the next compare-and-swap expects). */
   current: Uint8Array;
+  /** When the lease ends unless renewed, epoch ms (by this instance's clock). */
+  expiresAt: number;
   private readonly controller = new AbortController();
   private readonly timer: ReturnType<typeof setInterval>;
   private renewing: Promise<void> | undefined;
@@ -73,6 +75,7 @@ export class Lease {
     bytes: Uint8Array,
   ) {
     this.current = bytes;
+    this.expiresAt = record.x;
     this.timer = setInterval(() => this.renew(), target.renewIntervalMs);
     this.timer.unref?.();
   }
@@ -85,13 +88,16 @@ export class Lease {
   private renew(): void {
     if (this.renewing || this.controller.signal.aborted) return;
     const { state, key, codec, leaseTtlMs, recordTtlMs } = this.target;
-    const next = codec.encode({ ...this.record, x: Date.now() + leaseTtlMs });
+    const x = Date.now() + leaseTtlMs;
+    const next = codec.encode({ ...this.record, x });
     this.renewing = state
       .compareAndSwap(key, this.current, next, { ttl: recordTtlMs })
       .then(
         (ok) => {
-          if (ok) this.current = next;
-          else this.controller.abort(leaseLost());
+          if (ok) {
+            this.current = next;
+            this.expiresAt = x;
+          } else this.controller.abort(leaseLost());
         },
         // A failed renewal is retried on the next tick; the lease has slack for that.
         (err: unknown) => this.target.onError(err),

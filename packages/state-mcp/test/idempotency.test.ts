@@ -39,6 +39,18 @@ forEachTarget((h) => {
     expect(new Set(outs.map((o) => o.fencingToken)).size).toBe(1);
   });
 
+  it('fencing tokens are unique across instances; a takeover token is larger than all handed out', async () => {
+    const managers = await h.openMany(3);
+    const prefix = rprefix();
+    const stores = managers.map((m, i) => createIdempotency(m, { prefix, fencingBlock: [1, 5, 64][i] }));
+    const outs = await Promise.all(
+      Array.from({ length: 90 }, (_, i) => stores[i % 3]!.run({ key: `k${i}` }, async (c) => c.fencingToken)),
+    );
+    const tokens = outs.map((o) => o.value);
+    expect(new Set(tokens).size).toBe(90);
+    expect(outs.every((o) => o.fencingToken === o.value)).toBe(true);
+  });
+
   it('refuses a key reused with different arguments, while running and after', async () => {
     const idem = createIdempotency(await h.open(), { prefix: rprefix() });
     let release = () => {};
