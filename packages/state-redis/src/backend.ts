@@ -1,6 +1,8 @@
 import { type BackendSpec, defineBackend } from '@pforge/state-core';
-import { type RedisStateOptions, resolveOptions, SOURCE, YAML_OPTION_NAMES } from './options.js';
+import { resolveOptions, YAML_OPTION_NAMES } from './options.js';
 import { createRedisState } from './redis-state.js';
+import { SOURCE } from './source.js';
+import type { RedisStateOptions } from './types.js';
 
 /** resolveOptions does the checking: it throws one ERR_STATE_CONFIG, secrets redacted. */
 const schema: BackendSpec<RedisStateOptions>['options'] = {

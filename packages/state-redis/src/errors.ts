@@ -1,7 +1,6 @@
 import { isStateError, StateError, type StateErrorCode } from '@pforge/state-core';
 import { redact } from './redact.js';
-
-const SOURCE = '@pforge/state-redis';
+import { SOURCE } from './source.js';
 
 /** Errors of our Lua scripts (`redis.error_reply`). */
 export const NOT_A_COUNTER = 'PFORGE_NOT_A_COUNTER';
@@ -82,6 +81,26 @@ export function toStateError(
     text = `Redis is unavailable: ${cause.message}`;
   }
   return new StateError(code, `[${SOURCE}] ${about}: ${text}`, { cause });
+}
+
+/**
+ * A throw that no rule expected (a getter of an argument that throws, a bug): it is not the
+ * caller's input that is invalid as far as we know, so `ERR_STATE_BACKEND`, with a redacted
+ * copy of the error as `cause`. A {@link StateError} passes through unchanged.
+ */
+export function unexpected(op: string, err: unknown, secrets: readonly string[]): StateError {
+  if (isStateError(err)) return err;
+  const cause = new RedisCauseError(err, secrets);
+  return new StateError(
+    'ERR_STATE_BACKEND',
+    `[${SOURCE}] ${op}(): unexpected failure: ${cause.message}`,
+    { cause },
+  );
+}
+
+/** `ERR_STATE_CLOSED` for a call after close(). */
+export function closedError(op: string): StateError {
+  return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
 }
 
 /** `ERR_STATE_UNAVAILABLE` for a call that found no ready connection within its deadline. */

@@ -1,4 +1,5 @@
 export { redisBackend } from './backend.js';
-export type { RedisNodeAddress, RedisStateOptions, RedisTlsOptions } from './options.js';
+export type { RedisInspection } from './inspect.js';
 export { resolveOptions } from './options.js';
 export { createRedisState } from './redis-state.js';
+export type { RedisNodeAddress, RedisStateOptions, RedisTlsOptions } from './types.js';

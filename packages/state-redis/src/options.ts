@@ -1,102 +1,16 @@
-import { type ConfigIssue, parseOptions } from '@pforge/state-core';
+import {
+  type ConfigIssue,
+  configError,
+  isStateError,
+  type ParseOptionsContext,
+  parseOptions,
+} from '@pforge/state-core';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
-import { normalize, parseNode, parseUrl } from './normalize.js';
-
-/** The package named in every message. */
-export const SOURCE = '@pforge/state-redis';
-
-/** A Redis node address. */
-export interface RedisNodeAddress {
-  host: string;
-  port: number;
-}
-
-/** TLS settings (also switched on by a `rediss://` URL). Files are read when the manager opens. */
-export interface RedisTlsOptions {
-  /** PEM of the CA(s) to trust instead of the system ones. */
-  ca?: string;
-  /** Path of a PEM CA file (read at open). */
-  caFile?: string;
-  /** PEM client certificate, for servers that require one. */
-  cert?: string;
-  /** Path of a PEM client certificate. */
-  certFile?: string;
-  /** PEM client key. */
-  key?: string;
-  /** Path of a PEM client key. */
-  keyFile?: string;
-  /** Server name for SNI and certificate checks. @default the host */
-  servername?: string;
-  /** Verify the server certificate. Turn off only for a throwaway test server. @default true */
-  rejectUnauthorized?: boolean;
-}
-
-/** Options of {@link createRedisState} (the YAML `state:` block uses the snake_case names). */
-export interface RedisStateOptions {
-  /**
-   * Standalone server: `redis://[user[:password]@]host[:port][/db]` or `rediss://` for TLS.
-   * @default 'redis://127.0.0.1:6379' (when neither `cluster`, `sentinel` nor `client` is given)
-   * @example 'redis://app:${REDIS_PASSWORD}@cache.internal:6379/0'
-   */
-  url?: string;
-  /** ACL user (overrides the URL's). */
-  username?: string;
-  /** Password (overrides the URL's). Never shown in any message. */
-  password?: string;
-  /** Connections opened, used round-robin (YAML `pool_size`). @default 1 */
-  poolSize?: number;
-  /** Every key is stored under this namespace's prefix. @default 'pforge' */
-  namespace?: string;
-  /** Redis Cluster: seed nodes as `host:port`, `redis[s]://[user:pass@]host:port` or `{ host, port }`. */
-  cluster?: { nodes: readonly (string | RedisNodeAddress)[] };
-  /** Redis Sentinel: the master group `name` and the sentinels' addresses. */
-  sentinel?: {
-    name: string;
-    nodes: readonly (string | RedisNodeAddress)[];
-    /** ACL user of the sentinels themselves. */
-    username?: string;
-    /** Password of the sentinels themselves (the master's is `password`). */
-    password?: string;
-  };
-  /** Time to establish a connection, in ms (YAML `connect_timeout_ms`). @default 5000 */
-  connectTimeoutMs?: number;
-  /**
-   * Every call settles within this many ms, with `ERR_STATE_UNAVAILABLE` when Redis is
-   * unreachable or slow (YAML `command_timeout_ms`). @default 5000
-   */
-  commandTimeoutMs?: number;
-  /** TLS: `true` for defaults, or settings. A `rediss://` URL implies `true`. */
-  tls?: boolean | RedisTlsOptions;
-  /**
-   * A client you own (`new Redis(...)` or `new Cluster(...)`): used as is and left open by
-   * `close()`. Code only; excludes the connection options above.
-   */
-  client?: Redis | Cluster;
-}
-
-/** Options after validation, with every default applied. */
-export interface ResolvedRedisOptions {
-  mode: 'standalone' | 'cluster' | 'sentinel' | 'client';
-  namespace: string;
-  poolSize: number;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
-  /** Standalone target. */
-  host: string;
-  port: number;
-  db: number;
-  username: string | undefined;
-  password: string | undefined;
-  nodes: RedisNodeAddress[];
-  sentinelName: string | undefined;
-  sentinelUsername: string | undefined;
-  sentinelPassword: string | undefined;
-  tls: RedisTlsOptions | undefined;
-  client: Redis | Cluster | undefined;
-  /** Every secret, for redaction of messages. */
-  secrets: string[];
-}
+import { addressIssues } from './address.js';
+import { normalize } from './normalize.js';
+import { SOURCE } from './source.js';
+import type { RedisStateOptions, ResolvedRedisOptions } from './types.js';
 
 const intFrom = (min: number, max: number) =>
   z.preprocess(
@@ -112,23 +26,11 @@ const boolFrom = z.preprocess(
   z.boolean(),
 );
 const str = z.string().min(1, 'must not be empty');
-/** Adds the problems `check` finds with a string to the zod context (messages are redacted). */
-const checked = (check: (v: string, issues: ConfigIssue[]) => unknown) =>
-  z.string().superRefine((v, ctx) => {
-    const issues: ConfigIssue[] = [];
-    check(v, issues);
-    for (const i of issues) ctx.addIssue({ code: 'custom', message: i.message });
-  });
-const urlString = checked((v, issues) => parseUrl(v, '', issues, true));
-const node = z.union(
-  [
-    checked((v, issues) => parseNode(v, '', issues)),
-    z.object({ host: str, port: intFrom(1, 65535) }).strict(),
-  ],
-  {
-    error: 'must be "host:port", a redis:// URL or { host, port }',
-  },
-);
+// Address strings are checked by `addressIssues` (which masks their passwords itself), so
+// the schema's own messages never quote them.
+const node = z.union([str, z.object({ host: str, port: intFrom(1, 65535) }).strict()], {
+  error: 'must be "host:port", a redis:// URL or { host, port }',
+});
 
 function schemaFor(snake: boolean) {
   const k = (camel: string, s: string) => (snake ? s : camel);
@@ -146,7 +48,7 @@ function schemaFor(snake: boolean) {
     .strict();
   return z
     .object({
-      url: urlString.optional(),
+      url: str.optional(),
       username: str.optional(),
       password: z.string().optional(),
       [k('poolSize', 'pool_size')]: intFrom(1, 64).optional(),
@@ -211,13 +113,31 @@ function camelize(v: unknown): unknown {
 }
 
 /**
+ * `parseOptions` plus the address checks, every problem reported at once; throws one
+ * `ERR_STATE_CONFIG` or returns the parsed options.
+ */
+function parseAll(schema: z.ZodType, input: unknown, ctx: ParseOptionsContext): unknown {
+  let issues: ConfigIssue[] = [];
+  let parsed: unknown;
+  try {
+    parsed = parseOptions(schema, input, ctx);
+  } catch (err) {
+    if (!isStateError(err, 'ERR_STATE_CONFIG') || !err.issues) throw err;
+    issues = [...err.issues];
+  }
+  const own = addressIssues(input, ctx.path ?? 'state');
+  if (issues.length + own.length > 0) throw configError(SOURCE, [...issues, ...own]);
+  return parsed;
+}
+
+/**
  * Validates the YAML `state:` block of the redis backend (snake_case, without `backend`)
  * before any I/O and returns the options for {@link createRedisState}. Throws one
  * `ERR_STATE_CONFIG` listing every problem with its dot-path; secrets are never shown.
  * @example resolveOptions({ url: 'redis://localhost:6379', pool_size: 2 })
  */
 export function resolveOptions(input: unknown): RedisStateOptions {
-  const parsed = parseOptions(yamlSchema, input ?? {}, {
+  const parsed = parseAll(yamlSchema, input ?? {}, {
     source: SOURCE,
     optionNames: YAML_OPTION_NAMES,
   });
@@ -226,13 +146,14 @@ export function resolveOptions(input: unknown): RedisStateOptions {
   return options;
 }
 
+const CODE_OPTION_NAMES = Object.keys(codeSchema.shape);
+
 /** Validates options written in code (camelCase) and applies every default. */
 export function resolveCodeOptions(input: unknown): ResolvedRedisOptions {
-  const names = Object.keys(codeSchema.shape);
-  const options = parseOptions(codeSchema, input ?? {}, {
+  const options = parseAll(codeSchema, input ?? {}, {
     source: SOURCE,
     path: 'options',
-    optionNames: names,
+    optionNames: CODE_OPTION_NAMES,
   }) as RedisStateOptions;
   return normalize(options, 'options');
 }

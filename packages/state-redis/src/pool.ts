@@ -1,247 +1,189 @@
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import { StateError } from '@pforge/state-core';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { isAuthError, toStateError, unavailable } from './errors.js';
-import type { ResolvedRedisOptions } from './options.js';
+import type { StateError } from '@pforge/state-core';
+import type { Redis } from 'ioredis';
+import { type Client, createClient, isClusterClient } from './client.js';
+import { unavailable } from './errors.js';
+import { loadScripts } from './scripts.js';
+import type { ResolvedRedisOptions } from './types.js';
 
-/** Calls waiting for a connection to come back, at most (a bounded offline queue). */
+/** Calls waiting for a connection, at most (a bounded offline queue). */
 export const MAX_WAITING = 10_000;
 
-type Client = Redis | Cluster;
-
 /** One connection (or cluster client) and its pipelining state. */
-interface Slot {
-  client: Client;
+export interface Conn {
+  readonly client: Client;
   /** Commands sent and not yet answered. */
   inflight: number;
   /** Writes are corked until the next tick (standalone only). */
   corked: boolean;
+  /** Ready for our commands: set on `ready`, after the scripts were queued on it. */
+  open: boolean;
 }
 
-function tlsOptions(o: ResolvedRedisOptions): ConnectionOptions | undefined {
-  const t = o.tls;
-  if (!t) return undefined;
-  const file = (f: string | undefined) => (f === undefined ? undefined : readFileSync(f, 'utf8'));
-  const ca = t.ca ?? file(t.caFile);
-  const cert = t.cert ?? file(t.certFile);
-  const key = t.key ?? file(t.keyFile);
-  return {
-    ...(ca ? { ca } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-    ...(t.servername ? { servername: t.servername } : {}),
-    ...(t.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-  };
+/** A call waiting for its turn (see {@link Pool.enqueue}). */
+export interface Waiter {
+  readonly op: string;
+  readonly deadline: number;
+  /** Sends the call on `conn` (synchronously). */
+  start(conn: Conn): void;
+  fail(err: StateError): void;
+  /** Starts only once nothing is in flight, and holds every later call until `release()`. */
+  readonly exclusive?: boolean;
+  /** A command of the running exclusive call: goes first and is not held. */
+  readonly bypass?: boolean;
 }
 
-/** ioredis options shared by every mode: fail fast, never resend, reconnect forever. */
-function baseOptions(o: ResolvedRedisOptions): RedisOptions {
-  const tls = tlsOptions(o);
-  return {
-    ...(o.username ? { username: o.username } : {}),
-    ...(o.password ? { password: o.password } : {}),
-    ...(tls ? { tls } : {}),
-    db: o.db,
-    connectTimeout: o.connectTimeoutMs,
-    commandTimeout: o.commandTimeoutMs,
-    // No ioredis offline queue: a call waits (bounded, see MAX_WAITING) in the pool instead.
-    enableOfflineQueue: false,
-    // A command in flight when the connection drops is rejected, never resent.
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    autoResubscribe: false,
-    lazyConnect: true,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
-    // A failed-over master answers READONLY: reconnect (sentinel finds the new master); the
-    // failed write was not applied, and is not resent.
-    reconnectOnError: (err) => (/^READONLY/.test(err.message) ? 1 : false),
-    connectionName: 'pforge-state',
-  };
-}
-
-function createClient(o: ResolvedRedisOptions): Client {
-  const base = baseOptions(o);
-  if (o.mode === 'cluster') {
-    return new Cluster(o.nodes, {
-      redisOptions: base,
-      // A command for a node whose connection is still opening waits in that node's queue
-      // (bounded by the command timeout); with false, ioredis rejects it as "Connection is
-      // closed" although it was never sent. The pool only sends once the cluster is ready.
-      enableOfflineQueue: true,
-      lazyConnect: true,
-      clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 1000),
-      slotsRefreshTimeout: Math.min(o.connectTimeoutMs, 5000),
-      // A command whose connection closed may have run: never resend it (ioredis would after
-      // retryDelayOnFailover). MOVED / ASK / TRYAGAIN / CLUSTERDOWN replies mean it did not
-      // run, so following those stays safe.
-      retryDelayOnFailover: 0,
-      retryDelayOnClusterDown: 100,
-    });
-  }
-  if (o.mode === 'sentinel') {
-    return new Redis({
-      ...base,
-      sentinels: o.nodes,
-      name: o.sentinelName!,
-      ...(o.sentinelUsername ? { sentinelUsername: o.sentinelUsername } : {}),
-      ...(o.sentinelPassword ? { sentinelPassword: o.sentinelPassword } : {}),
-      ...(base.tls ? { enableTLSForSentinelMode: true, sentinelTLS: base.tls } : {}),
-      sentinelRetryStrategy: (attempt) => Math.min(100 * attempt, 1000),
-    });
-  }
-  return new Redis({ ...base, host: o.host, port: o.port });
-}
+const EVENTS = ['ready', 'close', 'end', 'error'] as const;
 
 /**
- * A small round-robin pool of connections (`pool_size`), or one borrowed client. A call
- * takes a ready connection; when none is ready it waits for one up to its deadline, then
- * fails with `ERR_STATE_UNAVAILABLE`.
+ * The connections of a manager (`pool_size`, or one borrowed client) and the order of its
+ * calls. Calls in flight together share one connection, so Redis applies them in issue
+ * order; only when that connection has nothing in flight does the next call move on, to the
+ * next ready connection (so a dead one is skipped at once). A call that cannot go out at
+ * once, or that would overtake a waiting one, waits in one FIFO queue, bounded in length
+ * ({@link MAX_WAITING}) and in time (its deadline).
  */
 export class Pool {
-  readonly slots: Slot[];
+  readonly conns: readonly Conn[];
   readonly owned: boolean;
   readonly isCluster: boolean;
-  private next = 0;
-  private waiting = 0;
-  /** Calls waiting for a connection, so close() can settle them at once. */
-  private readonly waiters = new Set<(err?: StateError) => void>();
-  private lastError: unknown;
-  private readonly secrets: readonly string[];
+  lastError: unknown;
+  private current = 0;
+  private readonly queue: Waiter[] = [];
+  private held = false;
+  private readonly listeners: [Client, string, (...args: unknown[]) => void][] = [];
 
   constructor(private readonly o: ResolvedRedisOptions) {
     this.owned = o.client === undefined;
     const clients = o.client
       ? [o.client]
       : Array.from({ length: o.poolSize }, () => createClient(o));
-    this.slots = clients.map((client) => ({ client, inflight: 0, corked: false }));
-    this.isCluster =
-      clients[0] instanceof Cluster || (clients[0] as { isCluster?: boolean }).isCluster === true;
-    this.secrets = o.secrets;
-    if (this.owned) {
-      for (const c of clients)
-        c.on('error', (err: unknown) => {
-          this.lastError = err;
-        });
-    }
+    this.conns = clients.map((client) => ({ client, inflight: 0, corked: false, open: false }));
+    this.isCluster = isClusterClient(clients[0]!);
+    for (const conn of this.conns) this.watch(conn);
   }
 
-  /** Connects every owned client; rejects with a redacted error within the connect timeout. */
-  async connect(): Promise<void> {
-    if (!this.owned) {
-      // A borrowed lazy client: start it (its own error handling applies).
-      const c = this.slots[0]!.client;
-      if (c.status === 'wait') await c.connect().catch(() => undefined);
+  /** One listener per event and connection, however many calls wait. */
+  private watch(conn: Conn): void {
+    const on = (event: (typeof EVENTS)[number], fn: (...args: unknown[]) => void) => {
+      if (event === 'error' && !this.owned) return; // a borrowed client's errors are its owner's
+      conn.client.on(event, fn);
+      this.listeners.push([conn.client, event, fn]);
+    };
+    on('ready', () => this.opened(conn));
+    on('close', () => {
+      conn.open = false;
+    });
+    on('end', () => {
+      conn.open = false;
+    });
+    on('error', (err) => {
+      this.lastError = err;
+    });
+    if (conn.client.status === 'ready') this.opened(conn);
+  }
+
+  private opened(conn: Conn): void {
+    if (!this.isCluster) loadScripts(conn.client as Redis);
+    conn.open = true;
+    this.drain();
+  }
+
+  /** Whether `conn` can take a command now. */
+  static ready(conn: Conn): boolean {
+    return conn.open && conn.client.status === 'ready';
+  }
+
+  /** The connection a call issued now goes out on, or `undefined` when it must wait. */
+  pick(): Conn | undefined {
+    if (this.queue.length > 0 || this.held) return undefined;
+    return this.choose();
+  }
+
+  /**
+   * The connection with calls in flight (so a new call stays behind them), else the next
+   * ready one after it; `undefined` when none may take a call now.
+   */
+  choose(): Conn | undefined {
+    const conns = this.conns;
+    const cur = conns[this.current]!;
+    if (cur.inflight > 0) return Pool.ready(cur) ? cur : undefined;
+    for (let i = 1; i <= conns.length; i++) {
+      const j = (this.current + i) % conns.length;
+      if (Pool.ready(conns[j]!)) {
+        this.current = j;
+        return conns[j];
+      }
+    }
+    return undefined;
+  }
+
+  /** Queues `w` (rejecting it at once when {@link MAX_WAITING} calls already wait). */
+  enqueue(w: Waiter): void {
+    if (this.queue.length >= MAX_WAITING) {
+      const why = `${MAX_WAITING} calls are already waiting for a connection`;
+      w.fail(unavailable(w.op, why, this.lastError, this.o.secrets));
       return;
     }
-    await Promise.all(this.slots.map((s) => this.connectOne(s.client)));
-  }
-
-  private async connectOne(client: Client): Promise<void> {
-    const deadline = Date.now() + this.o.connectTimeoutMs;
-    let authError: unknown;
-    const onError = (err: unknown) => {
-      if (isAuthError(err)) authError = err;
+    let timer: NodeJS.Timeout | undefined;
+    const queued: Waiter = {
+      ...w,
+      start: (conn) => {
+        clearTimeout(timer);
+        w.start(conn);
+      },
+      fail: (err) => {
+        clearTimeout(timer);
+        w.fail(err);
+      },
     };
-    client.on('error', onError);
-    client.connect().catch((err: unknown) => {
-      this.lastError = err;
-      if (isAuthError(err)) authError = err;
-    });
-    try {
-      for (;;) {
-        if (client.status === 'ready') return;
-        if (authError !== undefined)
-          throw toStateError(authError, 'connect', undefined, this.secrets);
-        if (Date.now() >= deadline) {
-          throw unavailable(
-            'connect',
-            `no connection within ${this.o.connectTimeoutMs} ms (\`connect_timeout_ms\`)`,
-            this.lastError,
-            this.secrets,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    } catch (err) {
-      client.disconnect();
-      throw err;
-    } finally {
-      client.off('error', onError);
+    timer = setTimeout(() => this.expire(queued), Math.max(0, w.deadline - Date.now()));
+    if (w.bypass) this.queue.unshift(queued);
+    else this.queue.push(queued);
+    this.drain();
+  }
+
+  private expire(w: Waiter): void {
+    const i = this.queue.indexOf(w);
+    if (i < 0) return;
+    this.queue.splice(i, 1);
+    const why = `no connection within ${this.o.commandTimeoutMs} ms (\`command_timeout_ms\`)`;
+    w.fail(unavailable(w.op, why, this.lastError, this.o.secrets));
+    if (i === 0) this.drain();
+  }
+
+  /** Rejects every waiting call with `err` (at close). */
+  failAll(err: StateError): void {
+    for (const w of this.queue.splice(0)) w.fail(err);
+  }
+
+  /** Removes every listener this pool added (a borrowed client outlives the manager). */
+  unwatch(): void {
+    for (const [client, event, fn] of this.listeners.splice(0)) client.off(event, fn);
+  }
+
+  /** Starts waiting calls, in order, while they may go out. */
+  drain(): void {
+    while (this.queue.length > 0) {
+      const w = this.queue[0]!;
+      if (this.held && !w.bypass) return;
+      if (w.exclusive && this.conns[this.current]!.inflight > 0) return;
+      const conn = this.choose();
+      if (conn === undefined) return;
+      this.queue.shift();
+      if (w.exclusive) this.held = true;
+      w.start(conn);
     }
   }
 
-  /** The next slot, round-robin (a single slot skips the arithmetic). */
-  pick(): Slot {
-    const slots = this.slots;
-    if (slots.length === 1) return slots[0]!;
-    const s = slots[this.next]!;
-    this.next = (this.next + 1) % slots.length;
-    return s;
+  /** A command on `conn` settled. */
+  settled(conn: Conn): void {
+    conn.inflight--;
+    if (conn.inflight === 0 && this.queue.length > 0) this.drain();
   }
 
-  /** Whether the slot's connection can take a command now. */
-  static ready(s: Slot): boolean {
-    return s.client.status === 'ready';
-  }
-
-  /** Waits until `s` is ready or `deadline` passes (then `ERR_STATE_UNAVAILABLE`). */
-  async waitReady(s: Slot, op: string, deadline: number): Promise<void> {
-    if (this.waiting >= MAX_WAITING) {
-      throw unavailable(
-        op,
-        `${MAX_WAITING} calls are already waiting for a connection`,
-        this.lastError,
-        this.secrets,
-      );
-    }
-    this.waiting++;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const done = (err?: StateError) => {
-          clearTimeout(timer);
-          s.client.off('ready', onReady);
-          this.waiters.delete(done);
-          if (err) reject(err);
-          else resolve();
-        };
-        const onReady = () => done();
-        const timer = setTimeout(
-          () => {
-            const why = `no connection within ${this.o.commandTimeoutMs} ms (\`command_timeout_ms\`)`;
-            done(unavailable(op, why, this.lastError, this.secrets));
-          },
-          Math.max(0, deadline - Date.now()),
-        );
-        s.client.once('ready', onReady);
-        this.waiters.add(done);
-      });
-    } finally {
-      this.waiting--;
-    }
-  }
-
-  /** Sends QUIT on owned connections (disconnects if QUIT cannot be sent). */
-  async close(): Promise<void> {
-    for (const done of [...this.waiters]) {
-      done(
-        new StateError(
-          'ERR_STATE_CLOSED',
-          '[@pforge/state-redis] the manager was closed while this call waited for a connection',
-        ),
-      );
-    }
-    if (!this.owned) return;
-    await Promise.all(
-      this.slots.map(async ({ client }) => {
-        if (client.status === 'ready') {
-          await Promise.race([
-            client.quit().catch(() => undefined),
-            new Promise((r) => setTimeout(r, 1000).unref()),
-          ]);
-        }
-        client.disconnect();
-      }),
-    );
+  /** The exclusive call is done: later calls may go. */
+  release(): void {
+    this.held = false;
+    this.drain();
   }
 }

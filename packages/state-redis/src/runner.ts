@@ -1,36 +1,47 @@
-import { StateError } from '@pforge/state-core';
 import type { Cluster, Redis } from 'ioredis';
-import { toStateError, unavailable } from './errors.js';
-import type { ResolvedRedisOptions } from './options.js';
-import { Pool } from './pool.js';
+import type { Client } from './client.js';
+import { closedError, toStateError, unavailable, unexpected } from './errors.js';
+import { type Conn, Pool } from './pool.js';
+import type { ResolvedRedisOptions } from './types.js';
 
-const SOURCE = '@pforge/state-redis';
+/**
+ * Sends one command of call `op` (about `key`) through `fn`, and shapes its reply with
+ * `map` in the same promise reaction; every failure becomes a redacted `StateError`.
+ */
+export type Send = <T, U = T>(
+  op: string,
+  key: string | undefined,
+  fn: (c: Client) => Promise<T>,
+  map?: (v: T) => U,
+) => Promise<U>;
 
-/** A standalone / Sentinel connection or a cluster client. */
-export type Client = Redis | Cluster;
-type Slot = Pool['slots'][number];
-
-function uncork(slot: Slot, stream: { uncork(): void }): void {
-  slot.corked = false;
+function uncork(conn: Conn, stream: { uncork(): void }): void {
+  conn.corked = false;
   stream.uncork();
 }
 
 /**
- * Sends commands for the manager: picks a connection, waits (bounded) when none is ready,
- * maps every failure to a redacted {@link StateError}, and pipelines adaptively: a command
- * sent while others are in flight on the same connection is corked until the next tick, so
- * many concurrent calls share one socket write, while a lone awaited call goes out at once.
+ * Sends commands for the manager, in issue order (see {@link Pool}), each settling within
+ * the command timeout, and pipelines adaptively: a command sent while others are in flight
+ * on the same connection is corked until the next tick, so many concurrent calls share one
+ * socket write, while a lone awaited call goes out at once.
  */
 export class Runner {
   closed = false;
   readonly pool: Pool;
   readonly secrets: readonly string[];
   private readonly timeoutMs: number;
+  /** Sends now, or after the calls issued before it. */
+  readonly run: Send;
+  /** Sends for the running exclusive call (see {@link Runner.exclusive}), past those it holds. */
+  private readonly direct: Send;
 
   constructor(o: ResolvedRedisOptions) {
     this.pool = new Pool(o);
     this.secrets = o.secrets;
     this.timeoutMs = o.commandTimeoutMs;
+    this.run = (op, key, fn, map) => this.issue(op, key, fn, map, false);
+    this.direct = (op, key, fn, map) => this.issue(op, key, fn, map, true);
   }
 
   /** Whether the pool talks to a Redis Cluster. */
@@ -38,68 +49,93 @@ export class Runner {
     return this.pool.isCluster;
   }
 
-  /** Whether a command sent now goes straight to a socket (every pooled connection is ready). */
-  readyNow(): boolean {
-    // A cluster may queue a command until a node connection opens: never treat it as sent.
-    if (this.pool.isCluster) return false;
-    for (const s of this.pool.slots) if (!Pool.ready(s)) return false;
-    return true;
+  /**
+   * Whether a command issued now is written to a socket synchronously (so it may send a view
+   * of the caller's bytes). A cluster may queue it until a node connection opens: never.
+   */
+  sendsNow(): boolean {
+    return !this.pool.isCluster && this.pool.pick() !== undefined;
   }
 
   /** Throws `ERR_STATE_CLOSED` after close(). */
   assertOpen(op: string): void {
-    if (this.closed) throw this.closedError(op);
+    if (this.closed) throw closedError(op);
   }
 
-  private closedError(op: string): StateError {
-    return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
+  private issue<T, U>(
+    op: string,
+    key: string | undefined,
+    fn: (c: Client) => Promise<T>,
+    map: ((v: T) => U) | undefined,
+    bypass: boolean,
+  ): Promise<U> {
+    if (this.closed) return Promise.reject(closedError(op));
+    const conn = bypass ? this.pool.choose() : this.pool.pick();
+    if (conn === undefined) return this.later(op, key, fn, map, bypass);
+    try {
+      const p = this.send(conn, fn, op, key, map);
+      // A cluster client may follow redirections and wait for a slot refresh: bound it here.
+      return this.pool.isCluster ? this.withDeadline(op, p, Date.now() + this.timeoutMs) : p;
+    } catch (err) {
+      return Promise.reject(unexpected(op, err, this.secrets));
+    }
+  }
+
+  private later<T, U>(
+    op: string,
+    key: string | undefined,
+    fn: (c: Client) => Promise<T>,
+    map: ((v: T) => U) | undefined,
+    bypass: boolean,
+  ): Promise<U> {
+    const deadline = Date.now() + this.timeoutMs;
+    return new Promise<U>((resolve, reject) => {
+      this.pool.enqueue({
+        op,
+        deadline,
+        bypass,
+        fail: reject,
+        start: (conn) => {
+          try {
+            this.withDeadline(op, this.send(conn, fn, op, key, map), deadline).then(
+              resolve,
+              reject,
+            );
+          } catch (err) {
+            reject(unexpected(op, err, this.secrets));
+          }
+        },
+      });
+    });
   }
 
   /**
-   * Runs `fn` on a ready connection; settles within the command timeout. The common case (a
-   * ready connection) adds one promise reaction to the command's own promise.
+   * Runs `body` alone: it starts once every call issued before it has settled, and calls
+   * issued after it wait until it is done (`clear`, whose SCAN must not remove what a later
+   * call writes). `body` sends through the `Send` it is given.
    */
-  run<T, U = T>(
-    op: string,
-    key: string | undefined,
-    fn: (c: Client) => Promise<T>,
-    map?: (v: T) => U,
-  ): Promise<U> {
-    if (this.closed) return Promise.reject(this.closedError(op));
-    const slot = this.pool.pick();
-    if (!Pool.ready(slot)) return this.runLate(op, key, fn, slot, map);
-    try {
-      // A cluster client may follow redirections and wait for a slot refresh: bound it here.
-      if (this.pool.isCluster) {
-        return this.withDeadline(
-          op,
-          this.send(slot, fn, op, key, map),
-          Date.now() + this.timeoutMs,
-        );
-      }
-      return this.send(slot, fn, op, key, map);
-    } catch (err) {
-      return Promise.reject(toStateError(err, op, key, this.secrets));
-    }
+  exclusive<T>(op: string, body: (send: Send) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError(op));
+    return new Promise<T>((resolve, reject) => {
+      this.pool.enqueue({
+        op,
+        deadline: Date.now() + this.timeoutMs,
+        exclusive: true,
+        fail: reject,
+        start: () => {
+          let p: Promise<T>;
+          try {
+            p = body(this.direct);
+          } catch (err) {
+            p = Promise.reject(unexpected(op, err, this.secrets));
+          }
+          p.finally(() => this.pool.release()).then(resolve, reject);
+        },
+      });
+    });
   }
 
-  private async runLate<T, U>(
-    op: string,
-    key: string | undefined,
-    fn: (c: Client) => Promise<T>,
-    slot: Slot,
-    map: ((v: T) => U) | undefined,
-  ): Promise<U> {
-    const deadline = Date.now() + this.timeoutMs;
-    try {
-      await this.pool.waitReady(slot, op, deadline);
-    } catch (err) {
-      throw toStateError(err, op, key, this.secrets);
-    }
-    return this.withDeadline(op, this.send(slot, fn, op, key, map), deadline);
-  }
-
-  /** Runs `fn` on one node connection of a cluster (SCAN, UNLINK), with the same error mapping. */
+  /** Runs `fn` on one node connection of a cluster (SCAN), with the same error mapping. */
   async runOn<T>(op: string, node: Redis, fn: (n: Redis) => Promise<T>): Promise<T> {
     this.assertOpen(op);
     try {
@@ -109,38 +145,35 @@ export class Runner {
     }
   }
 
-  /** The connections SCAN must visit: every master of a cluster, or one pooled connection. */
-  async scanNodes(op: string): Promise<Redis[]> {
-    if (!this.cluster) return [await this.run(op, undefined, async (c) => c as Redis)];
-    const cluster = await this.run(op, undefined, async (c) => c as Cluster);
-    return cluster.nodes('master');
+  /** The master nodes of the cluster that `send` reaches (every one holds part of the keys). */
+  masters(op: string, send: Send): Promise<Redis[]> {
+    return send(op, undefined, async (c) => (c as Cluster).nodes('master'));
   }
 
-  /** Sends `fn`'s command; `map` shapes the reply in the same promise reaction. */
   private send<T, U>(
-    slot: Slot,
+    conn: Conn,
     fn: (c: Client) => Promise<T>,
     op: string,
     key: string | undefined,
     map: ((v: T) => U) | undefined,
   ): Promise<U> {
-    if (slot.inflight > 0 && !slot.corked && !this.pool.isCluster) {
-      const stream = (slot.client as Redis).stream;
+    if (conn.inflight > 0 && !conn.corked && !this.pool.isCluster) {
+      const stream = (conn.client as Redis).stream;
       if (stream?.writable) {
         stream.cork();
-        slot.corked = true;
-        process.nextTick(uncork, slot, stream);
+        conn.corked = true;
+        process.nextTick(uncork, conn, stream);
       }
     }
-    const p = fn(slot.client);
-    slot.inflight++;
+    const p = fn(conn.client);
+    conn.inflight++;
     return p.then(
       (v) => {
-        slot.inflight--;
+        this.pool.settled(conn);
         return map ? map(v) : (v as unknown as U);
       },
       (err: unknown) => {
-        slot.inflight--;
+        this.pool.settled(conn);
         throw toStateError(err, op, key, this.secrets);
       },
     );
@@ -149,16 +182,9 @@ export class Runner {
   private withDeadline<T>(op: string, p: Promise<T>, deadline: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
+      const why = `no answer within ${this.timeoutMs} ms (\`command_timeout_ms\`)`;
       timer = setTimeout(
-        () =>
-          reject(
-            unavailable(
-              op,
-              `no answer within ${this.timeoutMs} ms (\`command_timeout_ms\`)`,
-              undefined,
-              this.secrets,
-            ),
-          ),
+        () => reject(unavailable(op, why, undefined, this.secrets)),
         Math.max(0, deadline - Date.now()),
       );
     });

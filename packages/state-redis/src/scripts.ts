@@ -94,19 +94,37 @@ redis.call('PERSIST', KEYS[1])
 return 1
 `);
 
-/** Runs `s` on `key` by EVALSHA, and by EVAL when the script cache lacks it (NOSCRIPT). */
-export async function runScript(
+/** Every script, for {@link loadScripts}. */
+const ALL = [INCREMENT, COMPARE_AND_SWAP, SET_MANY, PERSIST];
+
+/**
+ * Queues `SCRIPT LOAD` of every script on a fresh connection, before any other command of
+ * ours: Redis runs one connection's commands in order, so no later `EVALSHA` on it meets an
+ * empty script cache (which would make it run after calls issued behind it, by `EVAL`).
+ * Failures are ignored: the `EVAL` fallback still applies.
+ */
+export function loadScripts(client: Redis): void {
+  for (const s of ALL) client.script('LOAD', s.source).catch(() => undefined);
+}
+
+/**
+ * Runs `s` on `keys`: by `EVAL` when `byEval` (a cluster, whose node connections come and go
+ * without a hook to load scripts first), else by `EVALSHA`, and by `EVAL` when the script
+ * cache lacks it (`NOSCRIPT`: it did not run, so this never applies it twice).
+ */
+export function runScript(
   client: Redis | Cluster,
   s: Script,
   keys: string | readonly string[],
   args: readonly (string | Buffer)[],
+  byEval: boolean,
 ): Promise<unknown> {
   const ks = typeof keys === 'string' ? [keys] : keys;
-  try {
-    return await client.evalsha(s.sha, ks.length, ...ks, ...args);
-  } catch (err) {
-    // NOSCRIPT means the script did not run, so sending it by EVAL cannot apply it twice.
+  // One array argument: ioredis flattens it, and a large batch never meets a spread limit.
+  const all = [...ks, ...args];
+  if (byEval) return client.eval(s.source, ks.length, all);
+  return client.evalsha(s.sha, ks.length, all).catch((err: unknown) => {
     if (!String((err as Error)?.message).startsWith('NOSCRIPT')) throw err;
-    return client.eval(s.source, ks.length, ...ks, ...args);
-  }
+    return client.eval(s.source, ks.length, all);
+  });
 }

@@ -22,8 +22,13 @@ describe.skipIf(skipWithoutRedis())('sentinel', () => {
     });
     await m.set('before', enc('1'));
     expect(await m.increment('n')).toBe(1);
-    // Let the write reach the replica before the master dies.
-    await s.master.command('WAIT', '1', '2000');
+    // Let the writes reach the replica before the master dies (WAIT on another connection
+    // would wait for nothing: it counts only that connection's own writes).
+    const deadline0 = Date.now() + 10_000;
+    while ((await s.replica.command('GET', 'sentinel:n')) !== '1') {
+      if (Date.now() > deadline0) throw new Error('the replica never got the write');
+      await sleep(20);
+    }
 
     await s.master.kill();
     const promoted = await s.waitForFailover(s.master.port);
