@@ -7,7 +7,7 @@ import {
   StateError,
   type StateManager,
 } from '@pforge/state-core';
-import { LRUCache } from 'lru-cache';
+import { type Cached, CacheMemory } from './cache-memory.js';
 import {
   type CacheStats,
   type CachingLayerOptions,
@@ -26,13 +26,6 @@ export interface CachingLayer extends StateManager {
   /** Drops `key` (or everything) from memory only; the backend is untouched. */
   invalidate(key?: string): void;
 }
-
-interface Cached {
-  value: Uint8Array | undefined;
-  expiresAt: number;
-}
-
-const ENTRY_OVERHEAD = 64;
 
 /** A copy of `v` when it is bytes; anything else is left for the backend to reject. */
 const copyIfBytes = (v: unknown): Uint8Array | undefined =>
@@ -61,23 +54,13 @@ export function createCachingLayer(
 
 class LruCachingLayer implements CachingLayer {
   readonly backend: StateManager;
-  readonly #o: ResolvedCachingOptions;
-  readonly #counts = { hits: 0, misses: 0, evictions: 0 };
-  readonly #lru: LRUCache<string, Cached>;
+  readonly #memory: CacheMemory;
   readonly #epochs = new KeyEpochs();
   #closed = false;
 
   constructor(backend: StateManager, o: ResolvedCachingOptions) {
     this.backend = backend;
-    this.#o = o;
-    this.#lru = new LRUCache<string, Cached>({
-      max: o.maxEntries,
-      maxSize: o.maxBytes,
-      sizeCalculation: (c, key) => (c.value?.byteLength ?? 0) + key.length * 2 + ENTRY_OVERHEAD,
-      dispose: (_v, _k, reason) => {
-        if (reason === 'evict') this.#counts.evictions++;
-      },
-    });
+    this.#memory = new CacheMemory(o);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -101,11 +84,9 @@ class LruCachingLayer implements CachingLayer {
     const out: (Uint8Array | undefined)[] = [];
     const missing: number[] = [];
     keys.forEach((k, i) => {
-      const c = this.#fresh(k);
-      if (c) {
-        this.#counts.hits++;
-        out[i] = c.value === undefined ? undefined : copyBytes(c.value);
-      } else missing.push(i);
+      const c = this.#memory.hit(k);
+      if (c) out[i] = c.value === undefined ? undefined : copyBytes(c.value);
+      else missing.push(i);
     });
     if (missing.length === 0) return out;
     const got = await this.#fetch(missing.map((i) => keys[i]!));
@@ -123,7 +104,7 @@ class LruCachingLayer implements CachingLayer {
       key,
       () => this.backend.set(key, value, opts),
       (_r, t0) => {
-        if (mine) this.#put(key, mine, opts?.ttl === undefined ? FOREVER : t0 + opts.ttl);
+        if (mine) this.#memory.put(key, mine, opts?.ttl === undefined ? FOREVER : t0 + opts.ttl);
       },
     );
   }
@@ -133,7 +114,7 @@ class LruCachingLayer implements CachingLayer {
       'delete',
       key,
       () => this.backend.delete(key),
-      () => this.#put(key, undefined, FOREVER),
+      () => this.#memory.put(key, undefined, FOREVER),
     );
   }
 
@@ -148,7 +129,7 @@ class LruCachingLayer implements CachingLayer {
     return this.#write('compareAndSwap', key, swap, (swapped, t0) => {
       if (!swapped || (next !== undefined && mine === undefined)) return;
       const ttl = mine === undefined ? undefined : opts?.ttl;
-      this.#put(key, mine, ttl === undefined ? FOREVER : t0 + ttl);
+      this.#memory.put(key, mine, ttl === undefined ? FOREVER : t0 + ttl);
     });
   }
 
@@ -190,22 +171,22 @@ class LruCachingLayer implements CachingLayer {
       return await this.backend.clear(opts);
     } finally {
       this.#epochs.endClear();
-      this.#dropPrefix(typeof opts?.prefix === 'string' ? opts.prefix : '');
+      this.#memory.dropPrefix(typeof opts?.prefix === 'string' ? opts.prefix : '');
     }
   }
 
   stats(): CacheStats {
-    return { ...this.#counts, entries: this.#lru.size, bytes: this.#lru.calculatedSize };
+    return this.#memory.stats();
   }
 
   invalidate(key?: string): void {
-    if (key === undefined) this.#lru.clear();
-    else this.#lru.delete(key);
+    if (key === undefined) this.#memory.dropPrefix('');
+    else this.#memory.delete(key);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#lru.clear();
+    this.#memory.dropPrefix('');
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -221,37 +202,15 @@ class LruCachingLayer implements CachingLayer {
     }
   }
 
-  /** Caches `value` (or "absent") until `expiresAt`, capped at `maxAgeMs` from now. */
-  #put(key: string, value: Uint8Array | undefined, expiresAt: number): void {
-    if (value === undefined && !this.#o.cacheMisses) {
-      this.#lru.delete(key);
-      return;
-    }
-    const maxAge = this.#o.maxAgeMs;
-    this.#lru.set(key, {
-      value,
-      expiresAt: maxAge === null ? expiresAt : Math.min(expiresAt, Date.now() + maxAge),
-    });
-  }
-
   /** The fresh cache entry of `key` (a hit, counted), after the closed check for `op`. */
   #hit(op: string, key: string): Cached | undefined {
     this.#guard(op);
-    const c = this.#fresh(key);
-    if (c) this.#counts.hits++;
-    return c;
-  }
-
-  #fresh(key: string): Cached | undefined {
-    const c = this.#lru.get(key);
-    if (c === undefined || c.expiresAt > Date.now()) return c;
-    this.#lru.delete(key);
-    return undefined;
+    return this.#memory.hit(key);
   }
 
   /** Reads `keys` from the backend with their expiry, filling the cache where no write overlapped. */
   async #fetch(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    this.#counts.misses += keys.length;
+    this.#memory.counts.misses += keys.length;
     const tokens = keys.map((k) => this.#epochs.beginRead(k));
     const t0 = Date.now();
     let values: (Uint8Array | undefined)[] = [];
@@ -270,7 +229,7 @@ class LruCachingLayer implements CachingLayer {
         // A value without a ttl (or the reverse) means the key changed between the two reads.
         if (!fill || (v === undefined) !== (left === undefined)) return;
         // The backend counted `left` from a moment after t0, so t0 + left is on the early side.
-        this.#put(
+        this.#memory.put(
           k,
           v === undefined ? undefined : copyBytes(v),
           left == null ? FOREVER : t0 + left,
@@ -289,7 +248,7 @@ class LruCachingLayer implements CachingLayer {
   ): Promise<T> {
     this.#guard(op);
     const e = this.#epochs.beginWrite(key);
-    this.#lru.delete(key);
+    this.#memory.delete(key);
     const t0 = Date.now();
     let ok = false;
     let r: T;
@@ -299,7 +258,7 @@ class LruCachingLayer implements CachingLayer {
     } finally {
       const latest = this.#epochs.endWrite(key, e);
       if (ok && latest && after) after(r!, t0);
-      else this.#lru.delete(key);
+      else this.#memory.delete(key);
     }
     return r;
   }
@@ -309,22 +268,14 @@ class LruCachingLayer implements CachingLayer {
     this.#guard(op);
     const ks = (Array.isArray(keys) ? keys : []).filter((k): k is string => typeof k === 'string');
     const started = ks.map((k) => [k, this.#epochs.beginWrite(k)] as const);
-    for (const k of ks) this.#lru.delete(k);
+    for (const k of ks) this.#memory.delete(k);
     try {
       return await run();
     } finally {
       for (const [k, e] of started) {
         this.#epochs.endWrite(k, e);
-        this.#lru.delete(k);
+        this.#memory.delete(k);
       }
     }
-  }
-
-  #dropPrefix(prefix: string): void {
-    if (prefix === '') {
-      this.#lru.clear();
-      return;
-    }
-    for (const k of [...this.#lru.keys()]) if (k.startsWith(prefix)) this.#lru.delete(k);
   }
 }

@@ -40,8 +40,9 @@ export function createFixedWindowLimiter(
   // The key lives one window past its window's end, so a process whose clock lags a little
   // never re-creates a window that another process already let expire.
   const setOptions: SetOptions = { ttl: Math.min(2 * windowMs, MAX_TTL_MS) };
+  const window = new FixedWindow(b, windowMs, setOptions);
   return {
-    consume: consumer(b, windowMs, setOptions),
+    consume: (id, cost) => window.consume(id, cost),
     reset: async (id) => {
       assertId(id, b);
       const win = Math.floor(Date.now() / windowMs);
@@ -52,36 +53,16 @@ export function createFixedWindowLimiter(
 }
 
 /** `consume`: one `increment` of the current window's key, and one more to undo a denial. */
-function consumer(
-  b: LimiterBase,
-  windowMs: number,
-  setOptions: SetOptions,
-): RateLimiter['consume'] {
-  const { state, limit, prefix } = b;
-  const add = (key: string, delta: number): Promise<number> => {
-    try {
-      return state.increment(key, delta, setOptions);
-    } catch (err) {
-      return Promise.reject(err); // a manager that breaks the "never throw synchronously" rule
-    }
-  };
-  const deny = async (
-    d: Deadline | undefined,
-    key: string,
-    n: number,
-    cost: number,
-    resetMs: number,
-  ) => {
-    try {
-      const undo = add(key, -cost);
-      await (d === undefined ? undo : within(d, undo));
-    } catch {
-      // Not taking the cost back only over-counts: the limit still holds.
-    }
-    return denied(limit, n - cost, resetMs);
-  };
+class FixedWindow {
+  constructor(
+    private readonly b: LimiterBase,
+    private readonly windowMs: number,
+    private readonly setOptions: SetOptions,
+  ) {}
+
   // Not `async`: one promise per call on the hot path besides the backend's.
-  return (id, cost = 1) => {
+  consume(id: string, cost = 1): Promise<RateLimitResult> {
+    const { b, windowMs } = this;
     try {
       if (cost !== 1) assertCost(cost, b);
       assertId(id, b);
@@ -90,16 +71,41 @@ function consumer(
     }
     const now = Date.now();
     const win = Math.floor(now / windowMs);
-    const key = `${prefix}${id}:${win}`;
+    const key = `${b.prefix}${id}:${win}`;
     const resetMs = (win + 1) * windowMs - now;
     // A store that settles locally needs no deadline: the bare increment is the hot path.
     const d = b.local ? undefined : callDeadline(b, 'consume');
-    const added = add(key, cost);
+    const added = this.add(key, cost);
     return (d === undefined ? added : within(d, added)).then(
-      (n) => (n <= limit ? admitted(limit, n, resetMs) : deny(d, key, n, cost, resetMs)),
+      (n) => (n <= b.limit ? admitted(b.limit, n, resetMs) : this.deny(d, key, n, cost, resetMs)),
       (err: unknown) => onFailure(b, cost, err),
     );
-  };
+  }
+
+  private add(key: string, delta: number): Promise<number> {
+    try {
+      return this.b.state.increment(key, delta, this.setOptions);
+    } catch (err) {
+      return Promise.reject(err); // a manager that breaks the "never throw synchronously" rule
+    }
+  }
+
+  /** Takes a denied call's cost back, so a denial never uses up allowance. */
+  private async deny(
+    d: Deadline | undefined,
+    key: string,
+    n: number,
+    cost: number,
+    resetMs: number,
+  ): Promise<RateLimitResult> {
+    try {
+      const undo = this.add(key, -cost);
+      await (d === undefined ? undo : within(d, undo));
+    } catch {
+      // Not taking the cost back only over-counts: the limit still holds.
+    }
+    return denied(this.b.limit, n - cost, resetMs);
+  }
 }
 
 const admitted = (limit: number, n: number, resetMs: number): RateLimitResult => ({

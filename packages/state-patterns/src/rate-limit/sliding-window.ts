@@ -1,10 +1,12 @@
 import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
 import { assertPositiveInt } from '../options.js';
 import {
+  type CasStep,
   corruptState,
   createCasLimiter,
   type RateLimiter,
   type RateLimiterOptions,
+  type RateLimitResult,
   resolveLimiterOptions,
 } from './limiter.js';
 
@@ -61,41 +63,53 @@ export function createSlidingWindowLimiter(
   const bucketMs = Math.max(1, Math.ceil(options.windowMs / precision));
   const ttl = Math.min((precision + 2) * bucketMs, MAX_TTL_MS);
 
+  const w: SlidingWindow = { limit, precision, bucketMs, ttl };
   return createCasLimiter(b, (key, bytes, now, cost) => {
-    const cur = Math.floor(now / bucketMs);
-    // Buckets cur-precision..cur cover at least [now - windowMs, now].
     const parsed = parse(bytes);
     if (parsed === undefined) throw corruptState(b, key);
-    const live = parsed.filter(([i]) => i > cur - precision - 1);
-    const used = live.reduce((sum, [, c]) => sum + c, 0);
-    const dropsAt = (i: number) => (i + precision + 1) * bucketMs - now;
-    const newest = live.length ? Math.max(...live.map(([i]) => i)) : cur;
-    if (used + cost > limit) {
-      return {
-        result: {
-          allowed: false,
-          remaining: Math.max(0, limit - used),
-          resetMs: dropsAt(newest),
-          retryAfterMs: retryAfter(live, used + cost - limit, dropsAt),
-          limit,
-        },
-      };
-    }
-    const mine = live.find(([i]) => i === cur);
-    if (mine) mine[1] += cost;
-    else live.push([cur, cost]);
-    return {
-      next: encoder.encode(live.map(([i, c]) => `${i}:${c}`).join(',')),
-      ttl,
-      result: {
-        allowed: true,
-        remaining: limit - used - cost,
-        resetMs: dropsAt(cur),
-        retryAfterMs: 0,
-        limit,
-      },
-    };
+    return decide(w, parsed, now, cost);
   });
+}
+
+interface SlidingWindow {
+  limit: number;
+  precision: number;
+  bucketMs: number;
+  /** The stored value's ttl: the window plus two sub-windows. */
+  ttl: number;
+}
+
+/** Admits `cost` at `now` if the last window's buckets leave room, adding it to the current one. */
+function decide(w: SlidingWindow, buckets: [number, number][], now: number, cost: number): CasStep {
+  const { limit, precision, bucketMs } = w;
+  const cur = Math.floor(now / bucketMs);
+  // Buckets cur-precision..cur cover at least [now - windowMs, now].
+  const live = buckets.filter(([i]) => i > cur - precision - 1);
+  const used = live.reduce((sum, [, c]) => sum + c, 0);
+  const dropsAt = (i: number) => (i + precision + 1) * bucketMs - now;
+  if (used + cost > limit) {
+    const newest = live.length ? Math.max(...live.map(([i]) => i)) : cur;
+    const result: RateLimitResult = {
+      allowed: false,
+      remaining: Math.max(0, limit - used),
+      resetMs: dropsAt(newest),
+      retryAfterMs: retryAfter(live, used + cost - limit, dropsAt),
+      limit,
+    };
+    return { result };
+  }
+  const mine = live.find(([i]) => i === cur);
+  if (mine) mine[1] += cost;
+  else live.push([cur, cost]);
+  const next = encoder.encode(live.map(([i, c]) => `${i}:${c}`).join(','));
+  const result: RateLimitResult = {
+    allowed: true,
+    remaining: limit - used - cost,
+    resetMs: dropsAt(cur),
+    retryAfterMs: 0,
+    limit,
+  };
+  return { next, ttl: w.ttl, result };
 }
 
 /** Ms until the oldest buckets holding at least `excess` cost have left the window. */

@@ -1,10 +1,12 @@
 import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
 import { assertPositiveInt } from '../options.js';
 import {
+  type CasStep,
   corruptState,
   createCasLimiter,
   type RateLimiter,
   type RateLimiterOptions,
+  type RateLimitResult,
   resolveLimiterOptions,
 } from './limiter.js';
 
@@ -41,38 +43,50 @@ export function createTokenBucketLimiter(
   const msFor = (tokens: number) => Math.min(MAX_TTL_MS, Math.max(1, Math.ceil(tokens / perMs)));
 
   return createCasLimiter(b, (key, bytes, now, cost) => {
-    let tokens = limit;
-    let stamp = now;
+    const bucket = { tokens: limit, stamp: now };
     if (bytes !== undefined) {
-      const parts = decoder.decode(bytes).split(':');
-      const [t, at] = parts.map(Number) as [number, number];
-      if (parts.length !== 2 || !Number.isFinite(t) || t < 0 || !Number.isSafeInteger(at))
-        throw corruptState(b, key);
-      tokens = Math.min(limit, t + Math.max(0, now - at) * perMs);
-      stamp = Math.max(at, now); // a clock behind another process's never refills twice
+      const stored = parse(bytes);
+      if (stored === undefined) throw corruptState(b, key);
+      bucket.tokens = Math.min(limit, stored.tokens + Math.max(0, now - stored.stamp) * perMs);
+      bucket.stamp = Math.max(stored.stamp, now); // a clock behind another process's never refills twice
     }
-    if (tokens < cost) {
-      return {
-        result: {
-          allowed: false,
-          remaining: Math.floor(tokens),
-          resetMs: msFor(limit - tokens),
-          retryAfterMs: msFor(cost - tokens),
-          limit,
-        },
-      };
-    }
-    const left = tokens - cost;
-    return {
-      next: encoder.encode(`${left}:${stamp}`),
-      ttl: msFor(limit - left),
-      result: {
-        allowed: true,
-        remaining: Math.floor(left),
-        resetMs: left >= limit ? 0 : msFor(limit - left),
-        retryAfterMs: 0,
-        limit,
-      },
-    };
+    return take(limit, msFor, bucket, cost);
   });
+}
+
+/** Stored form: `tokens:updatedAt` (tokens may be fractional; updatedAt in epoch ms). */
+function parse(bytes: Uint8Array): { tokens: number; stamp: number } | undefined {
+  const parts = decoder.decode(bytes).split(':');
+  const [tokens, stamp] = parts.map(Number) as [number, number];
+  if (parts.length !== 2 || !Number.isFinite(tokens) || tokens < 0 || !Number.isSafeInteger(stamp))
+    return undefined;
+  return { tokens, stamp };
+}
+
+/** Takes `cost` from the refilled `bucket`, or denies when it holds fewer tokens. */
+function take(
+  limit: number,
+  msFor: (tokens: number) => number,
+  { tokens, stamp }: { tokens: number; stamp: number },
+  cost: number,
+): CasStep {
+  if (tokens < cost) {
+    const result: RateLimitResult = {
+      allowed: false,
+      remaining: Math.floor(tokens),
+      resetMs: msFor(limit - tokens),
+      retryAfterMs: msFor(cost - tokens),
+      limit,
+    };
+    return { result };
+  }
+  const left = tokens - cost;
+  const result: RateLimitResult = {
+    allowed: true,
+    remaining: Math.floor(left),
+    resetMs: left >= limit ? 0 : msFor(limit - left),
+    retryAfterMs: 0,
+    limit,
+  };
+  return { next: encoder.encode(`${left}:${stamp}`), ttl: msFor(limit - left), result };
 }
