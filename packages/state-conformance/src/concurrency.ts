@@ -13,6 +13,24 @@ export function registerConcurrency(h: Harness): void {
       return Promise.all(Array.from({ length: MANAGERS }, () => h.open(ns)));
     };
 
+    it('an expire racing increments is never lost, on one manager or across managers', {
+      timeout: h.slowMs,
+    }, async () => {
+      const managers = await openAll();
+      for (let round = 0; round < 10; round++) {
+        const k = `race-${round}`;
+        await managers[0]!.set(k, bytes('5'), { ttl: 600_000 });
+        await Promise.all([
+          managers[0]!.expire(k, null),
+          managers[0]!.increment(k),
+          managers[1]!.increment(k),
+          managers[2]!.increment(k, 2),
+        ]);
+        expect(await managers[1]!.ttl(k), 'the expiry was cleared').toBeNull();
+        expectBytes(await managers[2]!.get(k), '9');
+      }
+    });
+
     it(`300 concurrent increments across ${MANAGERS} managers give the exact total`, {
       timeout: h.slowMs,
     }, async () => {

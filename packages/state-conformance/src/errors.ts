@@ -77,6 +77,25 @@ export function registerErrors(h: Harness): void {
       }
     });
 
+    it('every method works detached from its manager (`const { get } = state`, `keys.map(state.get)`)', async () => {
+      const m = await h.open();
+      const { set, get, getMany, setMany, increment, keys, ttl, exists, close } = m;
+      await set('a', bytes('1'));
+      await setMany([{ key: 'b', value: bytes('2') }]);
+      expect(await increment('n')).toBe(1);
+      const got = await Promise.all(['a', 'b', 'zz'].map(m.get));
+      expect(got.map((v) => v && Buffer.from(v).toString())).toEqual(['1', '2', undefined]);
+      expect((await getMany(['a']))[0]).toBeInstanceOf(Uint8Array);
+      expect(await get('n')).toBeInstanceOf(Uint8Array);
+      expect(await ttl('a')).toBeNull();
+      expect(await exists('b')).toBe(true);
+      const listed: string[] = [];
+      for await (const k of keys()) listed.push(k);
+      expect(listed.sort()).toEqual(['a', 'b', 'n']);
+      await close();
+      await expectRejects(() => get('a'), 'ERR_STATE_CLOSED');
+    });
+
     it('errors after close are StateErrors too, and a closed manager never throws synchronously', async () => {
       const m: StateManager = await h.open();
       await m.close();

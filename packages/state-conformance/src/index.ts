@@ -12,6 +12,8 @@ import { registerKeys } from './keys.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerModel } from './model.js';
 import { registerNamespace } from './namespace.js';
+import { registerOrder } from './order.js';
+import { registerOwnership } from './ownership.js';
 import type { ConformanceTarget } from './target.js';
 import { registerTtl } from './ttl.js';
 import { registerValues } from './values.js';
@@ -42,6 +44,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     const h = createHarness(target);
     registerBasic(h);
     registerValues(h);
+    registerOwnership(h);
     registerTtl(h);
     registerBatch(h);
     registerCounter(h);
@@ -52,6 +55,7 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     registerLifecycle(h);
     registerErrors(h);
     registerConcurrency(h);
+    registerOrder(h);
     registerModel(h);
     registerFuzz(h);
     if (target.teardown) {

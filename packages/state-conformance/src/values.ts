@@ -87,6 +87,30 @@ export function registerValues(h: Harness): void {
         expect(await listKeys(m)).toEqual([]);
       });
     }
+    it('a view of a detached buffer (transferred to a worker) is ERR_STATE_INVALID_VALUE, writing nothing', async () => {
+      const m = await h.open();
+      const detached = bytes('gone');
+      structuredClone(detached.buffer, { transfer: [detached.buffer as ArrayBuffer] });
+      await expectRejects(() => m.set('d', detached), 'ERR_STATE_INVALID_VALUE', 'd');
+      await expectRejects(
+        () =>
+          m.setMany([
+            { key: 'ok', value: bytes('fine') },
+            { key: 'd', value: detached },
+          ]),
+        'ERR_STATE_INVALID_VALUE',
+      );
+      await expectRejects(
+        () => m.compareAndSwap('d', undefined, detached),
+        'ERR_STATE_INVALID_VALUE',
+      );
+      await expectRejects(
+        () => m.compareAndSwap('d', detached, bytes('x')),
+        'ERR_STATE_INVALID_VALUE',
+      );
+      expect(await listKeys(m)).toEqual([]);
+    });
+
     registerAliasing(h);
   });
 }

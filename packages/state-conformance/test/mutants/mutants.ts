@@ -1,4 +1,5 @@
-import { isStateError, StateError, type StateManager, type StoreDriver } from '@pforge/state-core';
+import { isStateError, StateError, type StateManager } from '@pforge/state-core';
+import { equalBytes, type StoredEntry, type StoreOperations } from '@pforge/state-core/backend';
 import { METHODS } from '../../src/harness.js';
 import { runConformanceSuite } from '../../src/index.js';
 import { createReferenceStore } from '../reference-driver.js';
@@ -7,7 +8,10 @@ type Override = (m: StateManager, namespace: string) => Partial<StateManager>;
 interface Mutant {
   /** The describe block (concern) that must catch it. */
   caughtBy: string;
-  driver?: (d: StoreDriver) => StoreDriver;
+  driver?: (
+    d: StoreOperations,
+    raw: { map: Map<string, StoredEntry>; ns: string },
+  ) => StoreOperations;
   override?: Override;
   /** Open every manager on this one namespace (the override namespaces keys itself). */
   sharedNamespace?: boolean;
@@ -52,28 +56,90 @@ export const MUTANTS: Record<string, Mutant> = {
     caughtBy: 'ttl',
     driver: (d) => ({
       ...d,
-      remove: async (k) => (await d.read(k)) !== undefined || k.includes('dead'),
+      remove: async (k) => (await d.read!(k)) !== undefined || k.includes('dead'),
     }),
   },
   'non-atomic-batches': {
     caughtBy: 'batches',
-    driver: ({ writeMany: _w, removeMany: _r, ...d }) => ({
+    driver: ({ setMany: _w, deleteMany: _r, ...d }) => ({
       ...d,
       write: async (k, e) => {
         await tick();
-        return d.write(k, e);
+        return d.write!(k, e);
       },
       remove: async (k) => {
         await tick();
-        return d.remove(k);
+        return d.remove!(k);
       },
     }),
   },
-  // A driver with only the six required methods: the base's derived setMany/deleteMany write
-  // one key at a time, so a reader can see half a batch even with no I/O at all.
+  // Only the five primitives: the base's derived setMany/deleteMany write one key at a time,
+  // so a reader can see half a batch even with no I/O at all.
   'derived-batches': {
     caughtBy: 'batches',
-    driver: ({ writeMany: _w, removeMany: _r, ...d }) => d,
+    driver: ({ setMany: _w, deleteMany: _r, ...d }) => d,
+  },
+  // Returned values carved from one shared slab, as a pooled allocator would.
+  'slab-values': {
+    caughtBy: 'ownership',
+    override: (m) => {
+      const slab = new ArrayBuffer(64 * 1024);
+      let at = 0;
+      const carve = (v: Uint8Array | undefined) => {
+        if (v === undefined) return v;
+        if (at + v.byteLength > slab.byteLength) at = 0;
+        const out = new Uint8Array(slab, at, v.byteLength);
+        out.set(v);
+        at += v.byteLength;
+        return out;
+      };
+      return {
+        get: async (k) => carve(await m.get(k)),
+        getMany: async (ks) => (await m.getMany(ks)).map(carve),
+      };
+    },
+  },
+  // A set that lands a tick later, so a call issued after it overtakes it.
+  'late-set': {
+    caughtBy: 'order',
+    override: (m) => ({
+      set: async (k, v, o) => {
+        const copy = v instanceof Uint8Array ? new Uint8Array(v) : v;
+        await tick();
+        return m.set(k, copy, o);
+      },
+    }),
+  },
+  // Read-modify-writes that compare only the value bytes: a concurrent expire is lost.
+  'value-only-swap': {
+    caughtBy: 'concurrency',
+    driver: (d, { map, ns }) => ({
+      ...d,
+      swap: async (k, expected, next) => {
+        const cur = map.get(ns + k);
+        const same =
+          cur === undefined || expected === undefined
+            ? cur === expected
+            : equalBytes(cur.value, expected.value);
+        if (!same) return false;
+        if (next === undefined) map.delete(ns + k);
+        else map.set(ns + k, next);
+        return true;
+      },
+    }),
+  },
+  // Methods that need their `this`, as class methods do.
+  'this-bound': {
+    caughtBy: 'errors',
+    override: (m) => {
+      const self = {
+        inner: m,
+        get(this: { inner: StateManager }, k: string) {
+          return this.inner.get(k);
+        },
+      };
+      return { get: self.get as StateManager['get'] };
+    },
   },
   'deleteMany-counts-duplicates': {
     caughtBy: 'batches',

@@ -1,0 +1,3 @@
+import { runMutant } from './mutants.js';
+
+runMutant('this-bound');

@@ -1,0 +1,3 @@
+import { runMutant } from './mutants.js';
+
+runMutant('value-only-swap');
