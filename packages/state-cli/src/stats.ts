@@ -1,0 +1,89 @@
+import type { StateManager } from '@pforge/state-core';
+import { noProgress, type Progress } from './progress.js';
+import { countKeys, readLive } from './reader.js';
+
+/** Upper bounds (inclusive, bytes) of the value size buckets; the last bucket is open. */
+export const SIZE_BUCKETS = [0, 64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576] as const;
+
+/** How soon keys expire; each count includes the shorter horizons (cumulative). */
+export interface TtlDistribution {
+  /** Keys that expire within a minute. */
+  within_1m: number;
+  /** Keys that expire within an hour (the minute's included). */
+  within_1h: number;
+  /** Keys that expire within a day (the hour's included). */
+  within_1d: number;
+  /** Keys that expire later than a day from now. */
+  later: number;
+  /** Keys without expiry. */
+  never: number;
+}
+
+/** What {@link collectStats} counts over the live keys. */
+export interface StoreStats {
+  /** Live keys. */
+  keys: number;
+  /** Value bytes in all (keys and backend overhead not included). */
+  valueBytes: number;
+  /** The smallest and largest value, in bytes (0 when there is no key). */
+  minValueBytes: number;
+  maxValueBytes: number;
+  /** Value sizes: `count` values of at most `le` bytes (and more than the previous bucket's); `le: null` is the open last bucket. */
+  sizes: { le: number | null; count: number }[];
+  /** When keys expire. */
+  ttl: TtlDistribution;
+  /** Stopped by the signal: the figures cover the keys read so far. */
+  interrupted: boolean;
+}
+
+const MINUTE = 60_000;
+
+function bucketOf(size: number): number {
+  const i = SIZE_BUCKETS.findIndex((le) => size <= le);
+  return i === -1 ? SIZE_BUCKETS.length : i;
+}
+
+/**
+ * Reads every live key (optionally under a prefix) once, in chunks, in constant memory, and
+ * counts keys, value sizes and how soon they expire.
+ */
+export async function collectStats(
+  state: StateManager,
+  options: { prefix?: string; batchSize?: number; signal?: AbortSignal; progress?: Progress } = {},
+): Promise<StoreStats> {
+  const progress = options.progress ?? noProgress;
+  const counts = new Array<number>(SIZE_BUCKETS.length + 1).fill(0);
+  const ttl: TtlDistribution = { within_1m: 0, within_1h: 0, within_1d: 0, later: 0, never: 0 };
+  const s = { keys: 0, valueBytes: 0, minValueBytes: Number.POSITIVE_INFINITY, maxValueBytes: 0 };
+  const counting = countKeys(state, options.prefix, options.signal).then(
+    (n) => progress.setTotal(n),
+    () => undefined,
+  );
+  const chunks = readLive(state, {
+    chunkSize: options.batchSize ?? 1000,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  for await (const { entries } of chunks) {
+    const now = Date.now();
+    for (const { value, expiresAt } of entries) {
+      const n = value.byteLength;
+      s.keys++;
+      s.valueBytes += n;
+      s.minValueBytes = Math.min(s.minValueBytes, n);
+      s.maxValueBytes = Math.max(s.maxValueBytes, n);
+      counts[bucketOf(n)]!++;
+      const left = expiresAt === null ? Number.POSITIVE_INFINITY : expiresAt - now;
+      if (expiresAt === null) ttl.never++;
+      else if (left > 24 * 60 * MINUTE) ttl.later++;
+      if (left <= MINUTE) ttl.within_1m++;
+      if (left <= 60 * MINUTE) ttl.within_1h++;
+      if (left <= 24 * 60 * MINUTE) ttl.within_1d++;
+    }
+    progress.update(s.keys);
+  }
+  await counting;
+  const sizes = counts.map((count, i) => ({ le: SIZE_BUCKETS[i] ?? null, count }));
+  if (s.keys === 0) s.minValueBytes = 0;
+  return { ...s, sizes, ttl, interrupted: options.signal?.aborted === true };
+}
