@@ -1,0 +1,41 @@
+import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { type StateTraceContext, stateTracingChannel } from '@pforge/state-core';
+
+/** Every traced operation of a manager. */
+const OPERATIONS = [
+  'get', 'set', 'delete', 'exists', 'getMany', 'setMany', 'deleteMany',
+  'increment', 'compareAndSwap', 'ttl', 'expire', 'keys', 'clear',
+] as const;
+
+/**
+ * Turns every @pforge/state call into an OpenTelemetry CLIENT span named
+ * `<operation> <namespace>`, with the database semantic-convention attributes the trace
+ * context already carries, and `error.type` set to the `StateError` code on failure.
+ * Returns a function that stops the bridge.
+ * @example
+ * const stop = bridgeStateTracing(trace.getTracer('my-server'));
+ */
+export function bridgeStateTracing(tracer: Tracer): () => void {
+  const spans = new WeakMap<object, Span>();
+  const handlers = {
+    start(message: unknown) {
+      const ctx = message as StateTraceContext;
+      const attributes: Attributes = { ...ctx.attributes };
+      spans.set(ctx, tracer.startSpan(`${ctx.operation} ${ctx.namespace}`, { kind: SpanKind.CLIENT, attributes }));
+    },
+    error(message: unknown) {
+      const ctx = message as StateTraceContext;
+      const span = spans.get(ctx);
+      if (ctx.errorCode) span?.setAttribute('error.type', ctx.errorCode);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (ctx.error as Error)?.message ?? '' });
+    },
+    asyncEnd(message: unknown) {
+      spans.get(message as object)?.end();
+    },
+  };
+  const channels = OPERATIONS.map((op) => stateTracingChannel(op));
+  for (const channel of channels) channel.subscribe(handlers);
+  return () => {
+    for (const channel of channels) channel.unsubscribe(handlers);
+  };
+}
