@@ -46,9 +46,18 @@ export interface OperationTracer {
   active(): boolean;
 }
 
+/**
+ * `PFORGE_STATE_TRACING=off` in the environment (read once, when core loads) removes even the
+ * one subscriber check per call: for an A/B of what tracing costs, or a process that must
+ * never be traced.
+ */
+const TRACING_OFF = process.env.PFORGE_STATE_TRACING === 'off';
+const never = (): boolean => false;
+
 /** The tracer of `operation` (channels are global, so managers share them). */
 export function tracerFor(operation: DataMethod | string): OperationTracer {
   const channel = stateTracingChannel(operation);
+  if (TRACING_OFF) return { channel, active: never };
   // Each sub-channel is checked: TracingChannel#hasSubscribers is missing before Node 20.13.
   const { start, end, asyncStart, asyncEnd, error } = channel;
   return {

@@ -320,3 +320,25 @@ describe('createManager: tracing', () => {
     expect(heard).toEqual([]);
   });
 });
+
+describe('PFORGE_STATE_TRACING=off', () => {
+  it('removes tracing entirely (checked in a child process, as the switch is read at load)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      const { createManager } = require('./dist/backend.cjs');
+      const { stateTracingChannel } = require('./dist/index.cjs');
+      const seen = [];
+      stateTracingChannel('get').subscribe({ start: (c) => seen.push(c.operation) });
+      const map = new Map();
+      const m = createManager({ source: 't', backend: 't', namespace: 'n', keepsIssueOrder: true,
+        operations: { read: (k) => map.get(k), write: (k, e) => void map.set(k, e),
+          remove: (k) => map.delete(k), swap: () => false, scan: () => [] } });
+      m.get('k').then(() => console.log(JSON.stringify(seen)));`;
+    const run = (env: NodeJS.ProcessEnv) =>
+      execFileSync(process.execPath, ['-e', script], { cwd: `${import.meta.dirname}/..`, env })
+        .toString()
+        .trim();
+    expect(run({ ...process.env, PFORGE_STATE_TRACING: '' })).toBe('["get"]');
+    expect(run({ ...process.env, PFORGE_STATE_TRACING: 'off' })).toBe('[]');
+  });
+});
