@@ -9,9 +9,9 @@ const keys = Array.from({ length: 10_000 }, (_, i) => `key:${i}`);
 const value = new Uint8Array(100).fill(7);
 for (const k of keys) await state.set(k, value);
 if (workerData.subscribe) {
-  let n = 0;
+  const seen = { calls: 0 };
   const count = () => {
-    n++;
+    seen.calls++;
   };
   for (const op of ['get', 'set']) stateTracingChannel(op).subscribe({ asyncEnd: count });
 }
