@@ -1,6 +1,6 @@
-import { defineBackend } from '@pforge/state-core';
+import { defineBackend } from '@pforge/state-core/backend';
 import { createMemoryState } from './memory-state.js';
-import { type MemoryStateOptions, SOURCE, YAML_OPTION_NAMES, yamlSchema } from './options.js';
+import { memoryOptions } from './options.js';
 
 /**
  * The memory backend for `createStateManager`: `backend: memory` with the YAML options
@@ -8,10 +8,8 @@ import { type MemoryStateOptions, SOURCE, YAML_OPTION_NAMES, yamlSchema } from '
  * @example
  * const state = await memoryBackend.create(memoryBackend.resolveOptions({ cache_size: 10_000 }));
  */
-export const memoryBackend = defineBackend<MemoryStateOptions>({
+export const memoryBackend = defineBackend({
   name: 'memory',
-  source: SOURCE,
-  options: yamlSchema,
-  optionNames: YAML_OPTION_NAMES,
+  options: memoryOptions,
   create: (options) => createMemoryState(options),
 });

@@ -1,14 +1,14 @@
-/** What the heap orders: anything with a heap key and a slot for its heap position. */
+/** What the heap orders: anything with a time to look at it again and a slot for its place. */
 export interface HeapItem {
-  /** The heap key: when the item is due (see memory-store.ts for the unit). */
-  h: number;
+  /** When to look at this item again, in epoch ms (the heap's order). */
+  checkAt: number;
   /** Position in the heap, or -1 when not in it. */
-  i: number;
+  heapIndex: number;
 }
 
 /**
- * A binary min-heap on `h` that knows each item's position, so an item can be moved or
- * removed in O(log n) and never appears twice: the heap holds at most one slot per record.
+ * A binary min-heap on `checkAt` that knows each item's position, so an item can be moved or
+ * removed in O(log n) and never appears twice.
  */
 export class ExpiryHeap<T extends HeapItem> {
   private items: T[] = [];
@@ -17,42 +17,43 @@ export class ExpiryHeap<T extends HeapItem> {
     return this.items.length;
   }
 
-  /** The item that expires first, if any. */
+  /** The item to look at first, if any. */
   peek(): T | undefined {
     return this.items[0];
   }
 
   push(item: T): void {
-    item.i = this.items.length;
+    item.heapIndex = this.items.length;
     this.items.push(item);
-    this.up(item.i);
+    this.up(item.heapIndex);
   }
 
   /** Removes `item` (which must be in this heap). */
   remove(item: T): void {
     const items = this.items;
-    const at = item.i;
+    const at = item.heapIndex;
     const last = items.pop()!;
-    item.i = -1;
+    item.heapIndex = -1;
     if (last === item) return;
     items[at] = last;
-    last.i = at;
+    last.heapIndex = at;
     this.fix(at);
   }
 
-  /** Restores order after `item.h` changed. */
+  /** Restores order after `item.checkAt` changed. */
   update(item: T): void {
-    this.fix(item.i);
+    this.fix(item.heapIndex);
   }
 
   /** Empties the heap. */
   clear(): void {
-    for (const item of this.items) item.i = -1;
+    for (const item of this.items) item.heapIndex = -1;
     this.items = [];
   }
 
   private fix(at: number): void {
-    if (at > 0 && this.items[at]!.h < this.items[(at - 1) >> 1]!.h) this.up(at);
+    const items = this.items;
+    if (at > 0 && items[at]!.checkAt < items[(at - 1) >> 1]!.checkAt) this.up(at);
     else this.down(at);
   }
 
@@ -62,13 +63,13 @@ export class ExpiryHeap<T extends HeapItem> {
     while (at > 0) {
       const parentAt = (at - 1) >> 1;
       const parent = items[parentAt]!;
-      if (parent.h <= item.h) break;
+      if (parent.checkAt <= item.checkAt) break;
       items[at] = parent;
-      parent.i = at;
+      parent.heapIndex = at;
       at = parentAt;
     }
     items[at] = item;
-    item.i = at;
+    item.heapIndex = at;
   }
 
   private down(at: number): void {
@@ -78,14 +79,14 @@ export class ExpiryHeap<T extends HeapItem> {
     for (;;) {
       let child = 2 * at + 1;
       if (child >= n) break;
-      if (child + 1 < n && items[child + 1]!.h < items[child]!.h) child++;
+      if (child + 1 < n && items[child + 1]!.checkAt < items[child]!.checkAt) child++;
       const c = items[child]!;
-      if (item.h <= c.h) break;
+      if (item.checkAt <= c.checkAt) break;
       items[at] = c;
-      c.i = at;
+      c.heapIndex = at;
       at = child;
     }
     items[at] = item;
-    item.i = at;
+    item.heapIndex = at;
   }
 }

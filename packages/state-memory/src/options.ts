@@ -1,21 +1,60 @@
-import { MAX_NAMESPACE_LENGTH, parseOptions } from '@pforge/state-core';
+import {
+  defineOptions,
+  namespaceOption,
+  type OptionsInput,
+  option,
+} from '@pforge/state-core/backend';
 import { z } from 'zod';
-import type { MemoryStore, MemoryStoreOptions } from './store.js';
-import { isMemoryStore } from './store.js';
+import { SOURCE } from './source.js';
+import { isMemoryStore, type MemoryStore, sweepIntervalOption } from './store.js';
 
-/** The package named in every message. */
-export const SOURCE = '@pforge/state-memory';
+/**
+ * The options of the memory backend, declared once: the code options of `createMemoryState`,
+ * the YAML `state:` block, the hints, the defaults and the README table all derive from it.
+ */
+export const memoryOptions = defineOptions({
+  source: SOURCE,
+  options: {
+    namespace: namespaceOption,
+    maxEntries: option({
+      schema: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+      yaml: 'cache_size',
+      defaultText: 'none (no limit)',
+      doc: 'Most keys this namespace keeps; writing a new key beyond it evicts an expired key if there is one, else the least recently used (reads and writes count as use). Managers open at the same time on one namespace must agree on it.',
+    }),
+    sweepIntervalMs: sweepIntervalOption,
+    store: option({
+      schema: z.custom<MemoryStore>(isMemoryStore, 'must be a store made by createMemoryStore()'),
+      yaml: false,
+      defaultText: 'a private store',
+      doc: 'A store from `createMemoryStore()` to share with other managers. A private store is dropped when its manager closes; a shared one keeps its data for managers opened on it later.',
+    }),
+  },
+  resolve: (o, report) => {
+    if (o.store !== undefined && o.sweepIntervalMs !== undefined) {
+      report(
+        'sweepIntervalMs',
+        'belongs to the shared store: pass it to createMemoryStore() instead',
+      );
+    }
+    return o;
+  },
+});
 
-/** Options of `createMemoryState` (camelCase; the YAML `state:` block uses snake_case). */
-export interface MemoryStateOptions {
+/**
+ * Options of `createMemoryState` (camelCase; the YAML `state:` block uses snake_case). The
+ * members repeat the declaration's types with their docs; the compiler checks they agree.
+ */
+export interface MemoryStateOptions extends OptionsInput<typeof memoryOptions.options> {
   /**
    * Keys of other namespaces are never seen, on a shared store too.
    * @default 'pforge'
    */
   namespace?: string;
   /**
-   * Most keys this namespace keeps; beyond it the least recently used key is evicted (reads
-   * and writes count as use). Unset: no limit. YAML: `cache_size`.
+   * Most keys this namespace keeps; writing a new key beyond it evicts an expired key if
+   * there is one, else the least recently used (reads and writes count as use). Unset: no
+   * limit. YAML: `cache_size`.
    * @default undefined
    */
   maxEntries?: number;
@@ -27,76 +66,21 @@ export interface MemoryStateOptions {
   sweepIntervalMs?: number;
   /**
    * A store from `createMemoryStore()` to share with other managers. Absent: a private store,
-   * dropped when this manager closes.
+   * dropped when this manager closes. Code only.
    */
   store?: MemoryStore;
 }
 
-const MAX_TIMER_MS = 2_147_483_647;
-
-const namespace = z
-  .string()
-  .min(1)
-  .max(MAX_NAMESPACE_LENGTH)
-  .refine((s) => s.isWellFormed(), 'must be well-formed (no lone surrogates)');
-const maxEntries = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-const sweepIntervalMs = z.number().int().min(1).max(MAX_TIMER_MS);
-
-const storeSchema = z.strictObject({ sweepIntervalMs: sweepIntervalMs.optional() });
-
-const codeSchema = z
-  .strictObject({
-    namespace: namespace.optional(),
-    maxEntries: maxEntries.optional(),
-    sweepIntervalMs: sweepIntervalMs.optional(),
-    store: z
-      .custom<MemoryStore>((v) => isMemoryStore(v), 'must be a store made by createMemoryStore()')
-      .optional(),
-  })
-  .refine((o) => o.store === undefined || o.sweepIntervalMs === undefined, {
-    path: ['sweepIntervalMs'],
-    message: 'belongs to the shared store: pass it to createMemoryStore() instead',
-  });
-
-/** The YAML `state:` block (without `backend`), snake_case, mapped to the code options. */
-export const yamlSchema = z
-  .strictObject({
-    namespace: namespace.optional(),
-    cache_size: maxEntries.optional(),
-    sweep_interval_ms: sweepIntervalMs.optional(),
-  })
-  .transform(
-    (o): MemoryStateOptions => ({
-      ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
-      ...(o.cache_size === undefined ? {} : { maxEntries: o.cache_size }),
-      ...(o.sweep_interval_ms === undefined ? {} : { sweepIntervalMs: o.sweep_interval_ms }),
-    }),
-  );
-
-/** Option names of the YAML block, for "did you mean" hints. */
-export const YAML_OPTION_NAMES = ['namespace', 'cache_size', 'sweep_interval_ms'] as const;
+/** The options after validation, defaults applied. */
+export type ResolvedMemoryOptions = ReturnType<typeof memoryOptions.parse>;
 
 /**
  * Validates the YAML `state:` block of the memory backend (snake_case: `namespace`,
  * `cache_size`, `sweep_interval_ms`) before anything is opened, and returns the options of
  * `createMemoryState`. Every problem is reported at once, with its dot-path, in one
  * `ERR_STATE_CONFIG`.
- * @example resolveOptions({ namespace: 'app', cache_size: 10_000 }) // { namespace: 'app', maxEntries: 10000 }
+ * @example resolveOptions({ namespace: 'app', cache_size: 10_000 }) // { namespace: 'app', maxEntries: 10000, ... }
  */
-export function resolveOptions(input: unknown): MemoryStateOptions {
-  return parseOptions(yamlSchema, input ?? {}, { source: SOURCE, optionNames: YAML_OPTION_NAMES });
-}
-
-/** Validates the options of `createMemoryState`; throws one `ERR_STATE_CONFIG`. */
-export function parseStateOptions(input: unknown): MemoryStateOptions {
-  return parseOptions(codeSchema, input ?? {}, {
-    source: SOURCE,
-    path: 'options',
-    optionNames: ['namespace', 'maxEntries', 'sweepIntervalMs', 'store'],
-  });
-}
-
-/** Validates the options of `createMemoryStore`; throws one `ERR_STATE_CONFIG`. */
-export function parseStoreOptions(input: unknown): MemoryStoreOptions {
-  return parseOptions(storeSchema, input ?? {}, { source: SOURCE, path: 'options' });
+export function resolveOptions(input: unknown): ResolvedMemoryOptions {
+  return memoryOptions.parseYaml(input);
 }

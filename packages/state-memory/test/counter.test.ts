@@ -1,18 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Arena } from '../src/arena.js';
 import { createMemoryState, createMemoryStore } from '../src/index.js';
+import { ValueArena } from '../src/value-arena.js';
 import { rand, sleep, text } from './helpers.js';
 
 const decimal = (n: number): Uint8Array => text(String(n));
 
 describe('counters: a record written by increment keeps its number', () => {
-  it('putDecimal writes exactly the bytes of String(n) for any safe integer', () => {
-    const arena = new Arena();
-    const slot = { c: null, o: 0, n: 0 };
+  it('writeDecimal writes exactly the bytes of String(n) for any safe integer', () => {
+    const arena = new ValueArena();
+    const slot = { chunk: null, offset: 0, length: 0 };
     const check = (n: number) => {
-      arena.putDecimal(slot, n);
-      expect(arena.read(slot)).toEqual(decimal(n));
+      arena.writeDecimal(slot, n);
+      expect(arena.copyOut(slot)).toEqual(decimal(n));
     };
     for (const n of [0, 1, -1, 9, 10, -10, 99, 100, 2 ** 31, -(2 ** 31)]) check(n);
     check(Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isStateError } from '@pforge/state-core';
+import { inspectState, isStateError, stateInfo } from '@pforge/state-core';
 import { describe, expect, it } from 'vitest';
 import { createMemoryState, createMemoryStore } from '../src/index.js';
 import { rand, text } from './helpers.js';
@@ -161,5 +161,20 @@ describe('lifecycle', () => {
       await expect(call()).rejects.toSatisfy((e: unknown) => isStateError(e, 'ERR_STATE_BACKEND'));
     }
     expect(await state.exists('k')).toBe(false);
+  });
+
+  it('says it is memory, settles every call locally, and reports its figures', async () => {
+    const namespace = rand('ns');
+    await using state = createMemoryState({ namespace, maxEntries: 10 });
+    await state.set('a', text('1'), { ttl: 60_000 });
+    await state.set('b', text('2'));
+    expect(stateInfo(state)).toEqual({
+      backend: 'memory',
+      source: '@pforge/state-memory',
+      namespace,
+      settlesLocally: true,
+    });
+    const { details } = await inspectState(state);
+    expect(details).toEqual({ keys: 2, expiring: 1, max_entries: 10 });
   });
 });

@@ -1,7 +1,7 @@
 import { isStateError } from '@pforge/state-core';
 import { describe, expect, it } from 'vitest';
 import { createMemoryState, createMemoryStore } from '../src/index.js';
-import { rand, text } from './helpers.js';
+import { rand, sleep, text } from './helpers.js';
 
 const keysOf = async (state: ReturnType<typeof createMemoryState>) => {
   const out: string[] = [];
@@ -106,5 +106,42 @@ describe('maxEntries (LRU)', () => {
     }
     expect(seen.length).toBe(100);
     expect(new Set(seen).size).toBe(100);
+  });
+
+  it('evicts an expired key before a live one, even when the live one is older (issue 9 §5)', async () => {
+    const store = createMemoryStore({ sweepIntervalMs: 600_000 }); // no background sweep
+    await using state = createMemoryState({ store, maxEntries: 3 });
+    await state.set('old-live', text('1'));
+    await state.set('short', text('2'), { ttl: 30 });
+    await state.set('young-live', text('3'));
+    await sleep(80); // `short` has expired; nothing has reclaimed it yet
+    expect(store.size).toBe(3);
+    await state.set('new', text('4'));
+    expect(await keysOf(state)).toEqual(['new', 'old-live', 'young-live']);
+    expect(store.size).toBe(3);
+  });
+
+  it('a key whose expiry was pushed later is live, so the least recently used goes', async () => {
+    const store = createMemoryStore({ sweepIntervalMs: 600_000 });
+    await using state = createMemoryState({ store, maxEntries: 2 });
+    await state.set('lru', text('1'));
+    await state.set('extended', text('2'), { ttl: 30 });
+    await state.expire('extended', 60_000); // still filed under its first expiry
+    await sleep(80);
+    await state.set('new', text('3'));
+    expect(await keysOf(state)).toEqual(['extended', 'new']);
+  });
+
+  it('a later manager with a smaller limit evicts expired keys first too', async () => {
+    const store = createMemoryStore({ sweepIntervalMs: 600_000 });
+    const namespace = rand('ns');
+    const first = createMemoryState({ store, namespace });
+    for (let i = 0; i < 4; i++) await first.set(`live${i}`, text('v'));
+    for (let i = 0; i < 4; i++) await first.set(`dead${i}`, text('v'), { ttl: 20 });
+    await first.close();
+    await sleep(60);
+    await using second = createMemoryState({ store, namespace, maxEntries: 4 });
+    expect(await keysOf(second)).toEqual(['live0', 'live1', 'live2', 'live3']);
+    expect(store.size).toBe(4);
   });
 });

@@ -5,6 +5,7 @@ import {
   createMemoryStore,
   isMemoryStore,
   memoryBackend,
+  memoryOptions,
   resolveOptions,
 } from '../src/index.js';
 import { text } from './helpers.js';
@@ -26,8 +27,9 @@ describe('resolveOptions (YAML state: block)', () => {
       maxEntries: 10,
       sweepIntervalMs: 250,
     });
-    expect(resolveOptions({})).toEqual({});
-    expect(resolveOptions(undefined)).toEqual({});
+    // Defaults applied: the same object `memoryOptions.parse` gives for the code options.
+    expect(resolveOptions({})).toEqual({ namespace: 'pforge' });
+    expect(resolveOptions(undefined)).toEqual(memoryOptions.parse({}));
   });
 
   it('reports every problem at once with its dot-path', () => {
@@ -55,7 +57,10 @@ describe('resolveOptions (YAML state: block)', () => {
   it('memoryBackend uses the same rules and opens a working manager', async () => {
     expect(memoryBackend.name).toBe('memory');
     expect(memoryBackend.source).toBe('@pforge/state-memory');
-    expect(memoryBackend.resolveOptions({ cache_size: 2 })).toEqual({ maxEntries: 2 });
+    expect(memoryBackend.resolveOptions({ cache_size: 2 })).toEqual({
+      namespace: 'pforge',
+      maxEntries: 2,
+    });
     configError(() => memoryBackend.resolveOptions({ cache_size: -1 }));
     await using state = await memoryBackend.create(memoryBackend.resolveOptions({ cache_size: 2 }));
     for (const k of ['a', 'b', 'c']) await state.set(k, text(k));
@@ -103,5 +108,17 @@ describe('createMemoryState / createMemoryStore options', () => {
     expect(await b.get('shared')).toEqual(text('x'));
     for (let i = 0; i < 5000; i++) await a.set(`k${i}`, text('v'));
     expect(store.size).toBe(5001);
+  });
+
+  it('`store` is code only: in YAML it says so', () => {
+    const err = configError(() => resolveOptions({ store: 'x' }));
+    expect(err.message).toContain('`state.store`');
+    expect(err.message).toContain('only be given in code');
+  });
+
+  it('code and YAML give the same resolved options', () => {
+    expect(resolveOptions({ cache_size: 5, sweep_interval_ms: 20, namespace: 'n' })).toEqual(
+      memoryOptions.parse({ maxEntries: 5, sweepIntervalMs: 20, namespace: 'n' }),
+    );
   });
 });
