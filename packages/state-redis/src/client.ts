@@ -71,17 +71,39 @@ export function createClient(o: ResolvedRedisOptions): Client {
     });
   }
   if (o.mode === 'sentinel') {
-    return new Redis({
-      ...base,
-      sentinels: o.nodes,
-      name: o.sentinelName!,
-      ...(o.sentinelUsername ? { sentinelUsername: o.sentinelUsername } : {}),
-      ...(o.sentinelPassword ? { sentinelPassword: o.sentinelPassword } : {}),
-      ...(base.tls ? { enableTLSForSentinelMode: true, sentinelTLS: base.tls } : {}),
-      sentinelRetryStrategy: (attempt) => Math.min(100 * attempt, 1000),
-    });
+    return quickSentinelQueries(
+      new Redis({
+        ...base,
+        sentinels: o.nodes,
+        name: o.sentinelName!,
+        ...(o.sentinelUsername ? { sentinelUsername: o.sentinelUsername } : {}),
+        ...(o.sentinelPassword ? { sentinelPassword: o.sentinelPassword } : {}),
+        ...(base.tls ? { enableTLSForSentinelMode: true, sentinelTLS: base.tls } : {}),
+        sentinelRetryStrategy: (attempt) => Math.min(100 * attempt, 1000),
+      }),
+    );
   }
   return new Redis({ ...base, host: o.host, port: o.port });
+}
+
+type SentinelQuery = (endpoint: unknown, options?: Record<string, unknown>) => unknown;
+
+/**
+ * ioredis asks each sentinel through a short-lived client built with the default
+ * `disconnectTimeout` (2 s), and disconnects it after it has ended: that timer is never
+ * cleared and kept a process alive 2 s after a failed open. The query clients get
+ * `disconnectTimeout: 0` too (through the connector's `connectToSentinel`, when this ioredis
+ * has it; otherwise nothing changes).
+ */
+function quickSentinelQueries(client: Redis): Redis {
+  const connector = (client as unknown as { connector?: { connectToSentinel?: SentinelQuery } })
+    .connector;
+  const query = connector?.connectToSentinel;
+  if (connector && typeof query === 'function') {
+    connector.connectToSentinel = (endpoint, options) =>
+      query.call(connector, endpoint, { disconnectTimeout: 0, ...options });
+  }
+  return client;
 }
 
 /** Whether `c` is a cluster client (an ioredis `Cluster`, or one from another ioredis copy). */
