@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerEvent, ServerEventBus } from '@modelcontextprotocol/server';
 import { MAX_TTL_MS, type StateManager } from '@pforge/state-core';
-import { invalidOption, positiveInt } from './errors.js';
-import { Poller, type StoredEvent } from './event-poller.js';
+import { invalidOption, positiveInt, SOURCE } from './errors.js';
+import { Poller, type PollerSettings, type StoredEvent } from './event-poller.js';
 
 /** Options of {@link createStateEventBus}. */
 export interface StateEventBusOptions {
@@ -58,6 +58,119 @@ const WHERE = 'createStateEventBus';
 type Listener = (event: ServerEvent) => void;
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
+/** A listener, and the one it must skip (the listener that published from inside its delivery). */
+type Queued = [ServerEvent, Listener | undefined];
+
+class SharedEventBus implements StateEventBus {
+  readonly stats: StateEventBusStats = { published: 0, received: 0, skipped: 0 };
+  private readonly origin = randomBytes(12).toString('base64url');
+  private readonly listeners = new Set<Listener>();
+  private readonly writes = new Set<Promise<void>>();
+  private readonly queue: Queued[] = [];
+  private readonly poller: Poller;
+  private dispatching: Listener | undefined;
+  private draining = false;
+  private closed = false;
+
+  constructor(
+    private readonly state: StateManager,
+    private readonly prefix: string,
+    private readonly retentionMs: number,
+    private readonly onError: (error: Error) => void,
+    polling: Pick<PollerSettings, 'pollIntervalMs' | 'gapTimeoutMs' | 'batchSize'>,
+  ) {
+    this.poller = new Poller({
+      ...polling,
+      state,
+      seqKey: `${prefix}seq`,
+      entryKey: (n) => `${prefix}e:${n}`,
+      origin: this.origin,
+      deliver: (event) => this.enqueue(event, undefined),
+      onError,
+      count: (what) => {
+        this.stats[what]++;
+      },
+    });
+  }
+
+  readonly publish = (event: ServerEvent): void => {
+    if (this.closed) {
+      this.onError(new Error(`[${SOURCE}] publish after close() is dropped`));
+      return;
+    }
+    this.stats.published++;
+    const stored: StoredEvent = { o: this.origin, e: event };
+    const write = this.append(new TextEncoder().encode(JSON.stringify(stored))).catch(
+      (err: unknown) => this.onError(asError(err)),
+    );
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+    this.enqueue(event, this.dispatching);
+  };
+
+  readonly subscribe = (listener: Listener): (() => void) => {
+    if (this.closed) return () => {};
+    this.listeners.add(listener);
+    if (this.listeners.size === 1) this.poller.start();
+    let live = true;
+    return () => {
+      if (!live) return;
+      live = false;
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.poller.stop();
+    };
+  };
+
+  readonly ready = (): Promise<void> => this.poller.ready;
+
+  readonly flush = async (): Promise<void> => {
+    await Promise.all([...this.writes]);
+  };
+
+  readonly close = async (): Promise<void> => {
+    this.closed = true;
+    this.listeners.clear();
+    this.poller.stop();
+    await this.flush();
+  };
+
+  /** Takes the next sequence number, then writes the entry under it. */
+  private async append(bytes: Uint8Array): Promise<void> {
+    const n = await this.state.increment(`${this.prefix}seq`);
+    await this.state.set(`${this.prefix}e:${n}`, bytes, { ttl: this.retentionMs });
+  }
+
+  // A publish from inside a delivery is queued, not delivered in the middle of it: every
+  // listener then sees events in the order they were published (the sequence's order).
+  private enqueue(event: ServerEvent, skip: Listener | undefined): void {
+    this.queue.push([event, skip]);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        this.deliver(...next);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Calls every listener but `skip`; a throwing listener does not stop the others. */
+  private deliver(event: ServerEvent, skip: Listener | undefined): void {
+    for (const listener of this.listeners) {
+      if (listener === skip) continue;
+      this.dispatching = listener;
+      try {
+        listener(event);
+      } catch (err) {
+        this.onError(asError(err));
+      } finally {
+        this.dispatching = undefined;
+      }
+    }
+  }
+}
+
 /**
  * A `ServerEventBus` (the SDK's `subscriptions/listen` seam) over any backend, so a change
  * published on one server instance reaches listeners on every instance. `publish` delivers to
@@ -78,99 +191,12 @@ export function createStateEventBus(
   const prefix = options.prefix ?? 'bus:';
   if (typeof prefix !== 'string') invalidOption(WHERE, '`prefix` must be a string');
   const retentionMs = positiveInt(options.retentionMs, 60_000, 'retentionMs', WHERE);
-  if (retentionMs > MAX_TTL_MS)
+  if (retentionMs > MAX_TTL_MS) {
     invalidOption(WHERE, `\`retentionMs\` must be at most ${MAX_TTL_MS}`);
-  const onError = options.onError ?? (() => {});
-  const origin = randomBytes(12).toString('base64url');
-  const seqKey = `${prefix}seq`;
-  const entryKey = (n: number) => `${prefix}e:${n}`;
-  const listeners = new Set<Listener>();
-  const writes = new Set<Promise<void>>();
-  const stats: StateEventBusStats = { published: 0, received: 0, skipped: 0 };
-  let dispatching: Listener | undefined;
-  let closed = false;
-
-  /** Calls every listener but `skip` (the one publishing from inside its own dispatch). */
-  const deliver = (event: ServerEvent, skip: Listener | undefined) => {
-    for (const listener of listeners) {
-      if (listener === skip) continue;
-      dispatching = listener;
-      try {
-        listener(event);
-      } catch (err) {
-        onError(asError(err));
-      } finally {
-        dispatching = undefined;
-      }
-    }
-  };
-  // A publish from inside a dispatch is queued, not delivered in the middle of it: every
-  // listener then sees events in the order they were published (the sequence's order).
-  const queue: [ServerEvent, Listener | undefined][] = [];
-  let draining = false;
-  const enqueue = (event: ServerEvent, skip: Listener | undefined) => {
-    queue.push([event, skip]);
-    if (draining) return;
-    draining = true;
-    try {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) deliver(...next);
-    } finally {
-      draining = false;
-    }
-  };
-  const poller = new Poller({
-    state,
-    seqKey,
-    entryKey,
-    origin,
+  }
+  return new SharedEventBus(state, prefix, retentionMs, options.onError ?? (() => {}), {
     pollIntervalMs: positiveInt(options.pollIntervalMs, 50, 'pollIntervalMs', WHERE),
     gapTimeoutMs: positiveInt(options.gapTimeoutMs, 2_000, 'gapTimeoutMs', WHERE),
     batchSize: positiveInt(options.batchSize, 256, 'batchSize', WHERE),
-    deliver: (event) => enqueue(event, undefined),
-    onError,
-    count: (what) => {
-      stats[what]++;
-    },
   });
-  const append = async (bytes: Uint8Array) => {
-    const n = await state.increment(seqKey);
-    await state.set(entryKey(n), bytes, { ttl: retentionMs });
-  };
-
-  return {
-    publish(event) {
-      if (closed) return onError(new Error(`[@pforge/state-mcp] publish after close() is dropped`));
-      stats.published++;
-      const stored: StoredEvent = { o: origin, e: event };
-      const write = append(new TextEncoder().encode(JSON.stringify(stored))).catch((err: unknown) =>
-        onError(asError(err)),
-      );
-      writes.add(write);
-      void write.finally(() => writes.delete(write));
-      enqueue(event, dispatching);
-    },
-    subscribe(listener) {
-      if (closed) return () => {};
-      listeners.add(listener);
-      if (listeners.size === 1) poller.start();
-      let live = true;
-      return () => {
-        if (!live) return;
-        live = false;
-        listeners.delete(listener);
-        if (listeners.size === 0) poller.stop();
-      };
-    },
-    ready: () => poller.ready,
-    flush: async () => {
-      await Promise.all([...writes]);
-    },
-    async close() {
-      closed = true;
-      listeners.clear();
-      poller.stop();
-      await Promise.all([...writes]);
-    },
-    stats,
-  };
 }

@@ -75,6 +75,108 @@ const WHERE = 'createHandleStore';
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 const RANDOM = /^[A-Za-z0-9_-]{32}$/;
 
+interface Found {
+  key: string;
+  bytes: Uint8Array;
+  record: HandleRecord;
+}
+
+class StateHandleStore<T> implements HandleStore<T> {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly state: StateManager,
+    private readonly kind: string,
+    private readonly ttlMs: number,
+    private readonly sliding: boolean,
+    private readonly codec: Codec<unknown>,
+    private readonly attempts: number,
+    prefix: string,
+  ) {
+    this.prefix = `${prefix}${kind}:`;
+  }
+
+  readonly create = async (p: PrincipalSource, data: T): Promise<Handle<T>> => {
+    // 192 random bits: a collision is not a practical event, so a plain set suffices.
+    const random = randomBytes(24).toString('base64url');
+    const record: HandleRecord = { p: owner(p), c: Date.now(), d: data };
+    await this.state.set(this.prefix + random, this.codec.encode(record), { ttl: this.ttlMs });
+    return this.view(`${this.kind}_${random}`, record);
+  };
+
+  readonly get = async (p: PrincipalSource, handle: string): Promise<Handle<T> | undefined> => {
+    const found = await this.read(p, handle);
+    if (found === undefined) return undefined;
+    if (this.sliding && !(await this.state.expire(found.key, this.ttlMs))) return undefined;
+    return this.view(handle, found.record);
+  };
+
+  readonly touch = async (p: PrincipalSource, handle: string): Promise<boolean> => {
+    const found = await this.read(p, handle);
+    return (
+      found !== undefined && (!this.sliding || (await this.state.expire(found.key, this.ttlMs)))
+    );
+  };
+
+  readonly update = async (
+    p: PrincipalSource,
+    handle: string,
+    fn: (data: T) => T | Promise<T>,
+  ): Promise<Handle<T> | undefined> => {
+    for (let i = 0; i < this.attempts; i++) {
+      const found = await this.read(p, handle);
+      if (found === undefined) return undefined;
+      const next: HandleRecord = { ...found.record, d: await fn(found.record.d as T) };
+      const ttl = this.sliding ? this.ttlMs : next.c + this.ttlMs - Date.now();
+      if (ttl < 1) return undefined;
+      if (
+        await this.state.compareAndSwap(found.key, found.bytes, this.codec.encode(next), { ttl })
+      ) {
+        return this.view(handle, next);
+      }
+    }
+    throw new StateError(
+      'ERR_STATE_UNAVAILABLE',
+      `[${SOURCE}] handle update gave up after ${this.attempts} attempts under contention (\`maxUpdateAttempts\`)`,
+    );
+  };
+
+  readonly delete = async (p: PrincipalSource, handle: string): Promise<boolean> => {
+    for (let i = 0; i < this.attempts; i++) {
+      const found = await this.read(p, handle);
+      if (found === undefined) return false;
+      if (await this.state.compareAndSwap(found.key, found.bytes, undefined)) return true;
+    }
+    return false;
+  };
+
+  /** The stored key of a well-formed handle of this kind. */
+  private keyOf(handle: string): string | undefined {
+    if (typeof handle !== 'string' || !handle.startsWith(`${this.kind}_`)) return undefined;
+    const random = handle.slice(this.kind.length + 1);
+    return RANDOM.test(random) ? this.prefix + random : undefined;
+  }
+
+  /** The record of `handle` if it is live and `p`'s. */
+  private async read(p: PrincipalSource, handle: string): Promise<Found | undefined> {
+    const me = owner(p);
+    const key = this.keyOf(handle);
+    if (key === undefined) return undefined;
+    const bytes = await this.state.get(key);
+    if (bytes === undefined) return undefined;
+    const record = this.codec.decode(bytes) as HandleRecord;
+    return record.p === me ? { key, bytes, record } : undefined;
+  }
+
+  private view(handle: string, r: HandleRecord): Handle<T> {
+    const expiresAt = this.sliding ? Date.now() + this.ttlMs : r.c + this.ttlMs;
+    return { handle, data: r.d as T, createdAt: r.c, expiresAt };
+  }
+}
+
+/** The stored owner of a handle: SHA-256 of the principal (throws for a bad principal). */
+const owner = (p: PrincipalSource) => sha256(resolvePrincipal(p, WHERE));
+
 /**
  * Unguessable, principal-bound handles for state that spans requests (the 2026-07-28 spec's
  * "explicit identifier the client passes on each request"): a cart, a session, a cursor.
@@ -93,72 +195,16 @@ export function createHandleStore<T>(
   }
   const ttlMs = positiveInt(options.ttlMs, 1_800_000, 'ttlMs', WHERE);
   if (ttlMs > MAX_TTL_MS) invalidOption(WHERE, `\`ttlMs\` must be at most ${MAX_TTL_MS}`);
-  const sliding = options.sliding ?? true;
-  const codec = options.codec ?? jsonCodec;
   const attempts = positiveInt(options.maxUpdateAttempts, 50, 'maxUpdateAttempts', WHERE);
-  const prefix = `${options.prefix ?? 'handle:'}${kind}:`;
-  const keyOf = (handle: string): string | undefined => {
-    if (typeof handle !== 'string' || !handle.startsWith(`${kind}_`)) return undefined;
-    const random = handle.slice(kind.length + 1);
-    return RANDOM.test(random) ? prefix + random : undefined;
-  };
-  const owner = (p: PrincipalSource) => sha256(resolvePrincipal(p, WHERE));
-  const expiresAt = (r: HandleRecord) => (sliding ? Date.now() + ttlMs : r.c + ttlMs);
-  const ttlFor = (r: HandleRecord) => (sliding ? ttlMs : r.c + ttlMs - Date.now());
-  const view = (handle: string, r: HandleRecord): Handle<T> => ({
-    handle,
-    data: r.d as T,
-    createdAt: r.c,
-    expiresAt: expiresAt(r),
-  });
-
-  /** The record of `handle` if it is live and `p`'s. */
-  const read = async (p: PrincipalSource, handle: string) => {
-    const key = keyOf(handle);
-    const me = owner(p);
-    if (key === undefined) return undefined;
-    const bytes = await state.get(key);
-    if (bytes === undefined) return undefined;
-    const record = codec.decode(bytes) as HandleRecord;
-    return record.p === me ? { key, bytes, record } : undefined;
-  };
-
-  return {
-    async create(p, data) {
-      const random = randomBytes(24).toString('base64url');
-      const record: HandleRecord = { p: owner(p), c: Date.now(), d: data };
-      await state.set(prefix + random, codec.encode(record), { ttl: ttlMs });
-      return view(`${kind}_${random}`, record);
-    },
-    async get(p, handle) {
-      const found = await read(p, handle);
-      if (found === undefined) return undefined;
-      if (sliding && !(await state.expire(found.key, ttlMs))) return undefined;
-      return view(handle, found.record);
-    },
-    async touch(p, handle) {
-      const found = await read(p, handle);
-      return found !== undefined && (!sliding || (await state.expire(found.key, ttlMs)));
-    },
-    async update(p, handle, fn) {
-      for (let i = 0; i < attempts; i++) {
-        const found = await read(p, handle);
-        if (found === undefined) return undefined;
-        const next: HandleRecord = { ...found.record, d: await fn(found.record.d as T) };
-        const ttl = ttlFor(next);
-        if (ttl < 1) return undefined;
-        if (await state.compareAndSwap(found.key, found.bytes, codec.encode(next), { ttl })) {
-          return view(handle, next);
-        }
-      }
-      throw new StateError(
-        'ERR_STATE_UNAVAILABLE',
-        `[${SOURCE}] handle update gave up after ${attempts} attempts under contention (\`maxUpdateAttempts\`)`,
-      );
-    },
-    async delete(p, handle) {
-      const found = await read(p, handle);
-      return found !== undefined && state.compareAndSwap(found.key, found.bytes, undefined);
-    },
-  };
+  const codec = options.codec ?? jsonCodec;
+  const prefix = options.prefix ?? 'handle:';
+  return new StateHandleStore<T>(
+    state,
+    kind,
+    ttlMs,
+    options.sliding ?? true,
+    codec,
+    attempts,
+    prefix,
+  );
 }

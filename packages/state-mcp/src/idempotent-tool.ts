@@ -10,7 +10,7 @@ import {
   invalidOption,
   isIdempotencyError,
 } from './errors.js';
-import type { Idempotency, IdempotentCall } from './idempotency.js';
+import type { Idempotency, IdempotentCall } from './idempotency-types.js';
 import { principalOf } from './principal.js';
 
 /**

@@ -5,14 +5,14 @@ export type { StateEventBus, StateEventBusOptions, StateEventBusStats } from './
 export { createStateEventBus } from './event-bus.js';
 export type { Handle, HandleStore, HandleStoreOptions } from './handles.js';
 export { createHandleStore } from './handles.js';
+export { createIdempotency } from './idempotency.js';
 export type {
   Idempotency,
   IdempotencyOptions,
   IdempotentCall,
   IdempotentOutcome,
   IdempotentRequest,
-} from './idempotency.js';
-export { createIdempotency } from './idempotency.js';
+} from './idempotency-types.js';
 export type {
   IdempotencyResultMeta,
   IdempotentToolHandler,

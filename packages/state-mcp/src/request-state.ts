@@ -13,12 +13,13 @@ import {
   positiveInt,
   SOURCE,
 } from './errors.js';
-import {
-  createIdempotency,
-  type IdempotencyOptions,
-  type IdempotentCall,
-  type IdempotentOutcome,
-} from './idempotency.js';
+import { createIdempotency } from './idempotency.js';
+import type {
+  Idempotency,
+  IdempotencyOptions,
+  IdempotentCall,
+  IdempotentOutcome,
+} from './idempotency-types.js';
 import { principalOf } from './principal.js';
 
 /** Options of {@link createSingleUseRequestState}. */
@@ -98,6 +99,88 @@ function invalidState(cause?: unknown): StateError {
   );
 }
 
+class SingleUse<T> implements SingleUseRequestState<T> {
+  private readonly idempotency: Idempotency;
+
+  constructor(
+    private readonly state: StateManager,
+    private readonly codec: RequestStateCodec<RequestStateEnvelope>,
+    private readonly prefix: string,
+    private readonly inlineLimit: number,
+    /** How long a payload and a redemption are kept: as long as the state could come back. */
+    private readonly keepMs: number,
+    private readonly principal: (ctx: ServerContext) => string,
+    settings: SingleUseRequestStateOptions['idempotency'],
+  ) {
+    const resultTtlMs = keepMs;
+    this.idempotency = createIdempotency(state, {
+      ...settings,
+      prefix: `${prefix}x:`,
+      resultTtlMs,
+    });
+  }
+
+  readonly verify = (text: string, ctx: ServerContext) => this.codec.verify(text, ctx);
+
+  readonly mint = async (payload: T, ctx: ServerContext, options?: RequestStateCallOptions) => {
+    const env: RequestStateEnvelope = { i: randomBytes(16).toString('base64url') };
+    if (options?.request !== undefined) env.a = digestOf(options.request);
+    if (utf8.encode(JSON.stringify(payload ?? null)).byteLength > this.inlineLimit) {
+      await this.state.set(this.payloadKey(env.i), jsonCodec.encode(payload), { ttl: this.keepMs });
+      env.r = 1;
+    } else env.p = payload;
+    return this.codec.mint(env, ctx);
+  };
+
+  readonly redeem = async <R>(
+    ctx: ServerContext,
+    fn: (payload: T, call: IdempotentCall) => Promise<R>,
+    options?: RequestStateCallOptions,
+  ): Promise<IdempotentOutcome<R> | undefined> => {
+    const env = await this.envelopeOf(ctx);
+    if (env === undefined) return undefined;
+    const request = options?.request ?? null;
+    if (env.a !== undefined && env.a !== digestOf(request)) throw invalidState();
+    const fingerprint = { request, inputs: ctx.mcpReq.inputResponses ?? null };
+    const principal = this.principal(ctx);
+    try {
+      const out = await this.idempotency.run(
+        { key: env.i, principal, scope: 'requestState', fingerprint, signal: ctx.mcpReq.signal },
+        async (call) => fn(await this.loadPayload(env), call),
+      );
+      // The payload is no longer needed (a re-issue gets the recorded outcome); if the delete
+      // fails it expires with the state.
+      if (!out.replayed && env.r === 1)
+        await this.state.delete(this.payloadKey(env.i)).catch(() => false);
+      return out;
+    } catch (err) {
+      if (!isIdempotencyError(err, 'key_reused')) throw err;
+      throw new IdempotencyError(
+        'already_redeemed',
+        'this requestState was already redeemed by another request',
+      );
+    }
+  };
+
+  private payloadKey(nonce: string): string {
+    return `${this.prefix}p:${nonce}`;
+  }
+
+  private async loadPayload(env: RequestStateEnvelope): Promise<T> {
+    if (env.r !== 1) return env.p as T;
+    const bytes = await this.state.get(this.payloadKey(env.i));
+    if (bytes === undefined) throw invalidState();
+    return jsonCodec.decode(bytes) as T;
+  }
+
+  /** The round's envelope: decoded by the verify hook, or verified here when no hook is set. */
+  private async envelopeOf(ctx: ServerContext): Promise<RequestStateEnvelope | undefined> {
+    const got = ctx.mcpReq.requestState<RequestStateEnvelope | string>();
+    if (got === undefined || typeof got !== 'string') return got;
+    return this.codec.verify(got, ctx).catch((err: unknown) => Promise.reject(invalidState(err)));
+  }
+}
+
 /**
  * A `requestState` redeemable at most once, on top of the SDK's `createRequestStateCodec`
  * (HMAC-signed, expiring, bound to method and principal). Retry-safe: a re-issued request
@@ -117,85 +200,24 @@ export function createSingleUseRequestState<T>(
   if (typeof inlineLimit !== 'number' || !(inlineLimit >= 0)) {
     invalidOption(WHERE, '`inlineLimitBytes` must be a number >= 0');
   }
-  const prefix = options.prefix ?? 'rs:';
   const principal = options.principal ?? principalOf;
   const bind = options.bind ?? ((ctx: ServerContext) => `${ctx.mcpReq.method}\0${principal(ctx)}`);
   let codec: RequestStateCodec<RequestStateEnvelope>;
   try {
     codec = createRequestStateCodec<RequestStateEnvelope>({ key: options.key, ttlSeconds, bind });
   } catch (err) {
-    throw new StateError(
-      'ERR_STATE_INVALID_ARGUMENT',
-      `[${SOURCE}] ${WHERE}: \`key\` must be at least 32 bytes`,
-      {
-        cause: err,
-      },
-    );
+    const message = `[${SOURCE}] ${WHERE}: \`key\` must be at least 32 bytes`;
+    throw new StateError('ERR_STATE_INVALID_ARGUMENT', message, { cause: err });
   }
-  const payloadTtlMs = ttlSeconds * 1000 + 60_000;
-  const idempotency = createIdempotency(state, {
-    ...options.idempotency,
-    prefix: `${prefix}x:`,
-    resultTtlMs: payloadTtlMs, // a redemption is remembered as long as its state could come back
-  });
-  const payloadKey = (nonce: string) => `${prefix}p:${nonce}`;
-
-  const loadPayload = async (env: RequestStateEnvelope): Promise<T> => {
-    if (env.r !== 1) return env.p as T;
-    const bytes = await state.get(payloadKey(env.i));
-    if (bytes === undefined) throw invalidState();
-    return jsonCodec.decode(bytes) as T;
-  };
-  const envelopeOf = async (ctx: ServerContext): Promise<RequestStateEnvelope | undefined> => {
-    const got = ctx.mcpReq.requestState<RequestStateEnvelope | string>();
-    if (got === undefined) return undefined;
-    if (typeof got !== 'string') return got; // the verify hook ran and decoded it
-    return codec.verify(got, ctx).catch((err: unknown) => Promise.reject(invalidState(err)));
-  };
-
-  return {
-    async mint(payload, ctx, callOptions) {
-      const env: RequestStateEnvelope = { i: randomBytes(16).toString('base64url') };
-      if (callOptions?.request !== undefined) env.a = digestOf(callOptions.request);
-      const text = JSON.stringify(payload ?? null);
-      if (utf8.encode(text).byteLength > inlineLimit) {
-        await state.set(payloadKey(env.i), jsonCodec.encode(payload), { ttl: payloadTtlMs });
-        env.r = 1;
-      } else env.p = payload;
-      return codec.mint(env, ctx);
-    },
-    verify: (text, ctx) => codec.verify(text, ctx),
-    async redeem(ctx, fn, callOptions) {
-      const env = await envelopeOf(ctx);
-      if (env === undefined) return undefined;
-      if (env.a !== undefined && env.a !== digestOf(callOptions?.request ?? null))
-        throw invalidState();
-      const fingerprint = {
-        request: callOptions?.request ?? null,
-        inputs: ctx.mcpReq.inputResponses ?? null,
-      };
-      try {
-        const out = await idempotency.run(
-          {
-            key: env.i,
-            principal: principal(ctx),
-            scope: 'requestState',
-            fingerprint,
-            signal: ctx.mcpReq.signal,
-          },
-          async (call) => fn(await loadPayload(env), call),
-        );
-        // The payload is no longer needed (a re-issue gets the recorded outcome); if the delete
-        // fails it expires with the state.
-        if (!out.replayed && env.r === 1) await state.delete(payloadKey(env.i)).catch(() => false);
-        return out;
-      } catch (err) {
-        if (!isIdempotencyError(err, 'key_reused')) throw err;
-        throw new IdempotencyError(
-          'already_redeemed',
-          'this requestState was already redeemed by another request',
-        );
-      }
-    },
-  };
+  const keepMs = ttlSeconds * 1000 + 60_000;
+  const prefix = options.prefix ?? 'rs:';
+  return new SingleUse<T>(
+    state,
+    codec,
+    prefix,
+    inlineLimit,
+    keepMs,
+    principal,
+    options.idempotency,
+  );
 }
