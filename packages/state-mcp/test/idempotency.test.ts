@@ -42,9 +42,13 @@ forEachTarget((h) => {
   it('fencing tokens are unique across instances; a takeover token is larger than all handed out', async () => {
     const managers = await h.openMany(3);
     const prefix = rprefix();
-    const stores = managers.map((m, i) => createIdempotency(m, { prefix, fencingBlock: [1, 5, 64][i] }));
+    const stores = managers.map((m, i) =>
+      createIdempotency(m, { prefix, fencingBlock: [1, 5, 64][i] }),
+    );
     const outs = await Promise.all(
-      Array.from({ length: 90 }, (_, i) => stores[i % 3]!.run({ key: `k${i}` }, async (c) => c.fencingToken)),
+      Array.from({ length: 90 }, (_, i) =>
+        stores[i % 3]!.run({ key: `k${i}` }, async (c) => c.fencingToken),
+      ),
     );
     const tokens = outs.map((o) => o.value);
     expect(new Set(tokens).size).toBe(90);
