@@ -15,18 +15,16 @@ export const BUILTIN_BACKENDS = ['memory', 'lmdb', 'redis'] as const;
 /** A package name that may well be a backend: scoped, or naming state/pforge. */
 const LOOKS_LIKE_BACKEND = /^@[^/]+\/|state|pforge/i;
 
-/** sled (Rust runtime) options that mean nothing to LMDB; dropped with the notice. */
-const SLED_ONLY_OPTIONS = [
-  'cache_capacity',
-  'flush_every_ms',
-  'mode',
-  'use_compression',
-  'compression_factor',
-  'temporary',
-  'create_new',
-  'segment_size',
-  'print_profile_on_drop',
-];
+/**
+ * The package of each built-in name. `sled` (the Rust runtime's store) is served by LMDB,
+ * whose definition declares the alias and how its options translate.
+ */
+const BUILTIN_PACKAGES: Readonly<Record<string, string>> = {
+  memory: '@pforge/state-memory',
+  lmdb: '@pforge/state-lmdb',
+  redis: '@pforge/state-redis',
+  sled: '@pforge/state-lmdb',
+};
 
 // Shared through globalThis so the ESM and the CJS copy of core, when both are loaded, see
 // the same registered backends.
@@ -45,8 +43,8 @@ export interface CreateStateManagerOptions {
    */
   cwd?: string;
   /**
-   * Receives notices that are not errors (today: `backend: sled` opening LMDB).
-   * @default emits a Node warning (`process.emitWarning`, code `PFORGE_STATE_SLED`)
+   * Receives notices that are not errors (today: `backend: sled`, an alias LMDB serves).
+   * @default emits a Node warning (`process.emitWarning`, code `PFORGE_STATE_NOTICE`)
    */
   onNotice?: (message: string) => void;
 }
@@ -77,7 +75,7 @@ export function registerBackend(definition: BackendDefinition): () => void {
  * @example backendPackageName('lmdb') // '@pforge/state-lmdb'
  */
 export function backendPackageName(name: string): string {
-  return (BUILTIN_BACKENDS as readonly string[]).includes(name) ? `@pforge/state-${name}` : name;
+  return Object.hasOwn(BUILTIN_PACKAGES, name) ? BUILTIN_PACKAGES[name]! : name;
 }
 
 /**
@@ -91,7 +89,8 @@ export async function loadBackend(
   name: string,
   options: Pick<CreateStateManagerOptions, 'cwd'> = {},
 ): Promise<BackendDefinition> {
-  const registered = registry.get(name);
+  const registered =
+    registry.get(name) ?? [...registry.values()].find((d) => Object.hasOwn(d.aliases, name));
   if (registered) return registered;
   const pkg = backendPackageName(name);
   if (!isPackageName(pkg)) throw unknownBackend(name);
@@ -130,7 +129,11 @@ function pickDefinition(mod: unknown, name: string): BackendDefinition | undefin
   if (typeof m.default === 'object' && m.default !== null)
     candidates.push(...Object.values(m.default));
   const found = candidates.filter(isBackendDefinition);
-  return found.find((d) => d.name === name) ?? found[0];
+  return (
+    found.find((d) => d.name === name) ??
+    found.find((d) => Object.hasOwn(d.aliases, name)) ??
+    found[0]
+  );
 }
 
 function backendError(message: string, cause?: unknown): StateError {
@@ -175,9 +178,9 @@ function notInstalled(name: string, pkg: string): StateError {
  * `backend` before any I/O, then its `create`. All problems of the block, core's and the
  * backend's, come as one `ERR_STATE_CONFIG` with their dot-paths.
  *
- * `backend: sled` (a config written for the Rust runtime) opens LMDB at the same `path`,
- * dropping sled-only options, and sends a notice through `options.onNotice` (by default a
- * Node warning); existing sled data is not migrated.
+ * A name a backend declares as an alias (`backend: sled`, which LMDB serves at the same
+ * `path`) has its options translated by that backend, which sends a notice through
+ * `options.onNotice` (by default a Node warning, code `PFORGE_STATE_NOTICE`).
  * @example
  * const state = await createStateManager({ backend: 'lmdb', path: './.pforge/state' });
  */
@@ -190,17 +193,16 @@ export async function createStateManager(
   if (!parsed) throw configError(SOURCE, issues);
   // Values read from the environment, and secret-like options, never reach a message.
   const secrets = [...checked.secrets, ...collectSecrets(parsed.options)];
-  let { backend, options: backendOptions } = parsed;
-  if (backend === 'sled') {
-    backendOptions = fromSled(backendOptions, options.onNotice ?? emitNotice);
-    backend = 'lmdb';
-  }
+  const { backend } = parsed;
   let definition: BackendDefinition;
   try {
     definition = await loadBackend(backend, options);
   } catch (err) {
     throw merge(issues, err, secrets);
   }
+  const alias = definition.name === backend ? undefined : definition.aliases[backend];
+  const notice = options.onNotice ?? emitNotice;
+  const backendOptions = alias ? alias.translate(parsed.options, notice) : parsed.options;
   let resolved: unknown;
   try {
     resolved = definition.resolveOptions(backendOptions);
@@ -258,22 +260,8 @@ function describeError(err: unknown): string {
   return err instanceof Error ? (err.message.split('\n')[0] ?? '') : describeValue(err);
 }
 
-function fromSled(
-  options: Record<string, unknown>,
-  notice: (message: string) => void,
-): Record<string, unknown> {
-  const dropped = Object.keys(options).filter((k) => SLED_ONLY_OPTIONS.includes(k));
-  const kept = Object.fromEntries(Object.entries(options).filter(([k]) => !dropped.includes(k)));
-  notice(
-    `[${SOURCE}] \`backend: sled\` is the Rust runtime's store; this runtime opens LMDB (@pforge/state-lmdb) at the same \`path\` instead (existing sled data is not read)${
-      dropped.length > 0 ? `; sled-only options ignored: ${dropped.join(', ')}` : ''
-    }. Write \`backend: lmdb\` to silence this notice.`,
-  );
-  return kept;
-}
-
 function emitNotice(message: string): void {
-  process.emitWarning(message, { type: 'PforgeStateNotice', code: 'PFORGE_STATE_SLED' });
+  process.emitWarning(message, { type: 'PforgeStateNotice', code: 'PFORGE_STATE_NOTICE' });
 }
 
 /**

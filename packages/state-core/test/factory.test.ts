@@ -7,9 +7,15 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  type BackendAlias,
+  defineBackend,
+  defineOptions,
+  namespaceOption,
+  option,
+} from '../src/backend.js';
+import {
   createStateManager,
   createStateManagerFromFile,
-  defineBackend,
   isStateError,
   loadBackend,
   registerBackend,
@@ -31,19 +37,23 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const noOptions = (source: string) => defineOptions({ source, options: {} });
+
 /** Registers a stand-in backend on the Map driver and records what the factory did. */
-function standIn(name: string) {
+function standIn(name: string, aliases: Record<string, BackendAlias> = {}) {
   const calls: string[] = [];
   const seen: { options?: unknown } = {};
   const definition = defineBackend({
     name,
-    options: z
-      .object({
-        namespace: z.string().optional(),
-        path: z.string().optional(),
-        url: z.string().optional(),
-      })
-      .strict(),
+    options: defineOptions({
+      source: name,
+      options: {
+        namespace: namespaceOption,
+        path: option({ schema: z.string(), doc: 'A path.' }),
+        url: option({ schema: z.string(), doc: 'A URL.' }),
+      },
+    }),
+    aliases,
     create: (options) => {
       calls.push('create');
       seen.options = options;
@@ -74,7 +84,11 @@ describe('registerBackend', () => {
 
   it('the unregister function removes it again', async () => {
     const un = registerBackend(
-      defineBackend({ name: 'test-gone', options: z.object({}), create: () => createMapState() }),
+      defineBackend({
+        name: 'test-gone',
+        options: noOptions('test-gone'),
+        create: () => createMapState(),
+      }),
     );
     expect((await loadBackend('test-gone')).name).toBe('test-gone');
     un();
@@ -121,7 +135,13 @@ it('masks secret-like values and values from the environment even when a schema 
     registerBackend(
       defineBackend({
         name: 'test-quoting',
-        options: z.object({ password: quoting.optional(), label: quoting.optional() }).strict(),
+        options: defineOptions({
+          source: 'test-quoting',
+          options: {
+            password: option({ schema: quoting, doc: 'x' }),
+            label: option({ schema: quoting, doc: 'x' }),
+          },
+        }),
         create: () => createMapState(),
       }),
     ),
@@ -141,7 +161,7 @@ it('wraps a non-StateError from create as ERR_STATE_BACKEND', async () => {
     registerBackend(
       defineBackend({
         name: 'test-failing',
-        options: z.object({}).strict(),
+        options: noOptions('test-failing'),
         create: () => {
           throw boom;
         },
@@ -164,7 +184,8 @@ it('shares registered backends between copies of core (ESM and CJS)', async () =
       `import { createRequire } from 'node:module';
        const cjs = createRequire(import.meta.url)(${JSON.stringify(join(CORE_DIR, 'dist', 'index.cjs'))});
        const esm = await import(${JSON.stringify(join(CORE_DIR, 'dist', 'index.js'))});
-       esm.registerBackend(esm.defineBackend({ name: 'x', options: { '~standard': { version: 1, vendor: 't', validate: (v) => ({ value: v }) } }, create: () => null }));
+       const author = await import(${JSON.stringify(join(CORE_DIR, 'dist', 'backend.js'))});
+       esm.registerBackend(author.defineBackend({ name: 'x', options: author.defineOptions({ source: 'x', options: {} }), create: () => null }));
        console.log((await cjs.loadBackend('x')).name);`,
     ],
     { cwd: dir },
@@ -266,29 +287,37 @@ describe('backend packages', () => {
   });
 });
 
-describe('backend: sled', () => {
-  it('opens lmdb at the same path with a notice, dropping sled-only options', async () => {
-    const { seen } = standIn('lmdb');
+describe('aliases (backend: sled)', () => {
+  /** What LMDB declares for `sled`, in small: drop one option, say so. */
+  const sled: BackendAlias = {
+    translate: (options, notice) => {
+      notice('sled is served by the stand-in');
+      const { cache_capacity: _dropped, ...kept } = options;
+      return kept;
+    },
+  };
+
+  it('a name a backend declares as an alias opens it, with its options translated and a notice', async () => {
+    const { seen } = standIn('lmdb', { sled });
     const notices: string[] = [];
     await open(
       { backend: 'sled', path: './data/state', cache_capacity: 1_000_000 },
       { onNotice: (m: string) => notices.push(m) },
     );
-    expect(seen.options).toEqual({ path: './data/state' });
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/backend: sled.*LMDB.*path.*cache_capacity/s);
+    expect(seen.options).toMatchObject({ path: './data/state', namespace: 'pforge' });
+    expect(notices).toEqual(['sled is served by the stand-in']);
   });
 
-  it('emits a Node warning by default', async () => {
-    standIn('lmdb');
+  it('emits the notice as a Node warning by default', async () => {
+    standIn('lmdb', { sled });
     const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
     await open({ backend: 'sled', path: join(dir, 'x') });
     const warning = await warned;
     expect(warning.name).toBe('PforgeStateNotice');
-    expect((warning as Error & { code?: string }).code).toBe('PFORGE_STATE_SLED');
+    expect((warning as Error & { code?: string }).code).toBe('PFORGE_STATE_NOTICE');
   });
 
-  it('without @pforge/state-lmdb installed, the error names lmdb', async () => {
+  it('without @pforge/state-lmdb installed, `sled` says to install it', async () => {
     await expect(
       open({ backend: 'sled', path: join(dir, 'x') }, { onNotice: () => {} }),
     ).rejects.toMatchObject({
@@ -321,13 +350,16 @@ describe('defineBackend', () => {
     const def = defineBackend({
       name: 'x',
       source: '@acme/state-x',
-      options: z.object({ size: z.number() }).strict(),
+      options: defineOptions({
+        source: '@acme/state-x',
+        options: { size: option({ schema: z.number(), doc: 'A size.' }) },
+      }),
       create: () => createMapState(),
     });
     expect(Object.isFrozen(def)).toBe(true);
     expect(def.resolveOptions({ size: 1 })).toEqual({ size: 1 });
     expect(() => def.resolveOptions({ sise: 1 })).toThrow(
-      /^\[@acme\/state-x\] invalid config \(2 problems\):[\s\S]*`state.sise`: unknown option \(did you mean `size`\?\)/,
+      /^\[@acme\/state-x\] invalid config:[\s\S]*`state.sise`: unknown option \(did you mean `size`\?\)/,
     );
   });
 });

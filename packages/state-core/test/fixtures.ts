@@ -4,41 +4,37 @@ import { dirname, join, resolve } from 'node:path';
 /** The built core package (its dist), as an installed copy would be. */
 export const CORE_DIR = resolve(import.meta.dirname, '..');
 
-// A whole third-party backend in plain JavaScript: a Map driver on core's author base.
+// A whole third-party backend in plain JavaScript: the five primitives over a Map, on
+// core's base, with its options declared once.
 const driverSource = `
 const stores = new Map();
-function driverFor(name) {
+function operationsFor(core, name, ns) {
   const store = stores.get(name) ?? new Map();
   stores.set(name, store);
-  const live = (k) => { const e = store.get(k); return e && (e.expiresAt === undefined || e.expiresAt > Date.now()) ? e : undefined; };
-  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const live = (k) => { const e = store.get(ns + k); return e && (e.expiresAt === undefined || e.expiresAt > Date.now()) ? e : undefined; };
+  const same = (a, b) => a === b || (!!a && !!b && a.expiresAt === b.expiresAt && core.equalBytes(a.value, b.value));
   return {
-    async read(k) { return live(k); },
-    async write(k, e) { store.set(k, e); },
-    async remove(k) { const had = !!live(k); store.delete(k); return had; },
-    async compareAndSwap(k, expected, next) {
-      const cur = live(k);
-      if (cur === undefined ? expected !== undefined : expected === undefined || !same(cur.value, expected)) return false;
-      if (next === undefined) store.delete(k); else store.set(k, next);
+    read: (k) => live(k),
+    write: (k, e) => { store.set(ns + k, e); },
+    remove: (k) => { const had = !!live(k); store.delete(ns + k); return had; },
+    swap: (k, expected, next) => {
+      if (!same(live(k), expected)) return false;
+      if (next === undefined) store.delete(ns + k); else store.set(ns + k, next);
       return true;
     },
-    async *scan(p) { for (const k of [...store.keys()]) if (k.startsWith(p) && live(k)) yield k; },
-    async close() {},
+    *scan(p) { for (const k of [...store.keys()]) if (k.startsWith(ns + p) && live(k.slice(ns.length))) yield k.slice(ns.length); },
   };
 }
+const text = { '~standard': { version: 1, vendor: 'test',
+  validate: (v) => typeof v === 'string' && v !== '' ? { value: v } : { issues: [{ message: 'must be a non-empty string' }] } } };
 const spec = (core, name) => core.defineBackend({
   name,
-  options: core.z ?? {
-    '~standard': {
-      version: 1, vendor: 'test',
-      validate(input) {
-        const extra = Object.keys(input).filter((k) => k !== 'namespace' && k !== 'store');
-        return extra.length ? { issues: [{ message: 'Unrecognized key: "' + extra[0] + '"', path: [] }] } : { value: input };
-      },
-    },
-  },
-  optionNames: ['namespace', 'store'],
-  create: (o) => core.createDriverManager(driverFor(o.store ?? 'default'), { source: name, namespace: o.namespace }),
+  options: core.defineOptions({ source: name, options: {
+    namespace: core.namespaceOption,
+    store: core.option({ schema: text, default: 'default', doc: 'The store.' }),
+  } }),
+  create: (o) => core.createManager({ source: name, backend: name, namespace: o.namespace,
+    operations: operationsFor(core, o.store, core.namespacePrefix(o.namespace)) }),
 });
 `;
 
@@ -62,14 +58,14 @@ export async function writeBackendPackage(
     );
     await writeFile(
       join(dir, 'index.js'),
-      `import * as core from '@pforge/state-core';\n${driverSource}\nexport const fooBackend = spec(core, ${JSON.stringify(name)});\nexport const unrelated = 1;\n`,
+      `import * as core from '@pforge/state-core/backend';\n${driverSource}\nexport const fooBackend = spec(core, ${JSON.stringify(name)});\nexport const unrelated = 1;\n`,
     );
   } else {
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name, main: './lib/main' }));
     await mkdir(join(dir, 'lib'));
     await writeFile(
       join(dir, 'lib', 'main.js'),
-      `const core = require('@pforge/state-core');\n${driverSource}\nmodule.exports = spec(core, ${JSON.stringify(name)});\n`,
+      `const core = require('@pforge/state-core/backend');\n${driverSource}\nmodule.exports = spec(core, ${JSON.stringify(name)});\n`,
     );
   }
 }

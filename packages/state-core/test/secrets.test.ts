@@ -6,13 +6,8 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createStateManager,
-  defineBackend,
-  readStateConfig,
-  registerBackend,
-  StateError,
-} from '../src/index.js';
+import { defineBackend, defineOptions, option } from '../src/backend.js';
+import { createStateManager, readStateConfig, registerBackend, StateError } from '../src/index.js';
 import { urlSecrets } from '../src/redact.js';
 
 /** Passwords of every awkward shape: the URL delimiters, percent signs, repeated `@`. */
@@ -41,7 +36,13 @@ function shown(err: unknown): string {
 /** A backend whose connect fails quoting its url, as a careless driver would. */
 const leaky = defineBackend({
   name: 'test-leaky-url',
-  options: z.strictObject({ url: z.string(), nodes: z.array(z.string()).optional() }),
+  options: defineOptions({
+    source: 'test-leaky-url',
+    options: {
+      url: option({ schema: z.string(), required: true, doc: 'x' }),
+      nodes: option({ schema: z.array(z.string()), doc: 'x' }),
+    },
+  }),
   create: (o) => {
     const err = new Error(`connect ECONNREFUSED ${o.url} (nodes ${o.nodes?.join(',') ?? '-'})`);
     throw Object.assign(err, { address: o.url, inner: { url: o.url } });

@@ -1,6 +1,7 @@
 import { defineBackend } from '@pforge/state-core';
 import { createLmdbState } from './lmdb-state.js';
 import { type LmdbStateOptions, SOURCE, YAML_OPTION_NAMES, yamlSchema } from './options.js';
+import { sledAlias } from './sled-alias.js';
 
 /**
  * The LMDB backend for `createStateManager`: `backend: lmdb` with the YAML options `path`
@@ -16,4 +17,5 @@ export const lmdbBackend = defineBackend<LmdbStateOptions>({
   options: yamlSchema,
   optionNames: YAML_OPTION_NAMES,
   create: (options) => createLmdbState(options),
+  aliases: { sled: sledAlias },
 });
