@@ -1,5 +1,3 @@
-import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { StateError } from '@pforge/state-core';
 import {
   type DatabaseOptions,
@@ -7,28 +5,43 @@ import {
   type RootDatabase,
   type RootDatabaseOptionsWithPath,
 } from 'lmdb';
+import { prepareDirectory } from './directory.js';
 import { checkLmdbFiles } from './file-check.js';
-import { createIndexMemo, type IndexMemo } from './index-memo.js';
 import type { Durability, ResolvedLmdbOptions } from './options.js';
 import { SOURCE } from './options.js';
 import { type ExpiryKey, expiryKeyEncoder, recordKeyEncoder } from './record.js';
 import { type Sweeper, startSweeper } from './sweeper.js';
+import { type Commit, createWriteQueue, type WriteQueue } from './write-queue.js';
 
 /** The part of an lmdb-js database used here, typed for its key type. */
 export interface Store<K> {
   /** A reused buffer (or, for large values, a view of the map): valid until the next read. */
   getBinaryFast(key: K): Uint8Array | undefined;
-  put(key: K, value: Buffer): Promise<boolean>;
-  remove(key: K): Promise<boolean>;
+  /** Inside a write transaction: writes at once. */
+  put(key: K, value: Buffer): unknown;
+  /** Inside a write transaction: removes at once. */
+  remove(key: K): unknown;
   getRange(options: {
     start?: K;
     end?: K;
     limit?: number;
   }): Iterable<{ key: K; value: Uint8Array }>;
   getKeys(options: { start?: K; end?: K; limit?: number }): Iterable<K>;
-  transactionSync<T>(body: () => T): T;
+  transactionSync<T>(body: () => T, flags?: number): T;
   resetReadTxn(): void;
-  getStats(): { entryCount: number };
+  getStats(): LmdbStats;
+}
+
+/** What lmdb-js's `getStats()` reports (the part used here). */
+export interface LmdbStats {
+  /** Entries of this database. */
+  entryCount: number;
+  /** LMDB's page size, in bytes. */
+  pageSize: number;
+  /** The current size of the memory map, in bytes. */
+  mapSize: number;
+  /** The number of the last page in use (pages count from 0). */
+  lastPageNumber: number;
 }
 
 /** One open LMDB directory, shared by every manager of this process that opens it. */
@@ -49,8 +62,8 @@ export interface Environment {
    * one for a millisecond or more).
    */
   fresh(): void;
-  /** Expiry-index entries this process wrote recently (see index-memo.ts). */
-  readonly indexMemo: IndexMemo;
+  /** The group commit of every write (and of reads issued while writes wait). */
+  readonly queue: WriteQueue;
   refs: number;
   sweeper: Sweeper | undefined;
 }
@@ -83,37 +96,43 @@ export function acquireEnvironment(options: ResolvedLmdbOptions): Environment {
   return env;
 }
 
-/** Drops one user of `env`; the last one stops the sweep and closes the directory. */
+/**
+ * Drops one user of `env`; the last one stops the sweep, lets every queued operation settle
+ * and closes the directory.
+ */
 export async function releaseEnvironment(env: Environment): Promise<void> {
   if (--env.refs > 0) return;
   registry.delete(env.path);
   await env.sweeper?.stop();
-  await env.root.committed;
+  await env.queue.drain();
   await env.root.close();
 }
 
-function prepareDirectory(given: string): string {
-  const abs = resolve(given);
-  try {
-    mkdirSync(abs, { recursive: true });
-    if (!statSync(abs).isDirectory())
-      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    accessSync(abs, constants.R_OK | constants.W_OK);
-    return realpathSync(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EACCES' || code === 'EPERM'
-        ? 'is not readable and writable by this process'
-        : code === 'ENOTDIR' || code === 'EEXIST'
-          ? 'is not a directory'
-          : code === 'EROFS'
-            ? 'is on a read-only file system'
-            : `cannot be created (${(err as Error).message})`;
-    throw new StateError('ERR_STATE_CONFIG', `[${SOURCE}] \`path\` ${JSON.stringify(abs)} ${why}`, {
-      cause: err,
-    });
-  }
+// lmdb-js `TransactionFlags`: ABORTABLE | SYNCHRONOUS_COMMIT is its default for
+// `transactionSync`; NO_SYNC_FLUSH (LMDB's per-transaction MDB_NOSYNC) commits without the
+// flush inside the write lock.
+const ABORTABLE_SYNCHRONOUS = 1 | 2;
+const NO_SYNC_FLUSH = 0x10000;
+
+/**
+ * How a group's transaction commits at each level, read from lmdb-js 3.5's LMDB fork
+ * (`mdb_txn_commit`) and checked by timing (see the README, "Durability"):
+ * - `sync`: the data pages are fsync'd and the meta page written synchronously while the
+ *   write lock is held; `transactionSync` returns once the commit is on disk.
+ * - `overlapped` (the environment has `overlappingSync`): committed with NO_SYNC_FLUSH, so the
+ *   meta page is written marked "not yet flushed" and the write lock is released at once
+ *   (other processes may commit while ours is flushed); then, still inside `transactionSync`
+ *   on this thread, LMDB fsyncs and writes a flushed meta page. It returns once the commit is
+ *   on disk. An OS crash before that flush reopens at the last flushed commit.
+ * - `none` (the environment has `noSync`): no fsync at all; it returns once the commit is in
+ *   the file (the OS page cache).
+ */
+function commitFor(root: RootDatabase, durability: Durability): Commit {
+  const flags = ABORTABLE_SYNCHRONOUS | (durability === 'overlapped' ? NO_SYNC_FLUSH : 0);
+  const store = root as unknown as Store<string>;
+  return (body) => {
+    store.transactionSync(body, flags);
+  };
 }
 
 function openEnvironment(path: string, options: ResolvedLmdbOptions): Environment {
@@ -164,7 +183,7 @@ function openEnvironment(path: string, options: ResolvedLmdbOptions): Environmen
         // always starts from a fresh snapshot.
         process.nextTick(endTurn);
       },
-      indexMemo: createIndexMemo(),
+      queue: createWriteQueue(commitFor(root, options.durability)),
       refs: 1,
       sweeper: undefined,
     };

@@ -1,4 +1,5 @@
 export { lmdbBackend } from './backend.js';
+export type { LmdbInspection } from './inspect.js';
 export type { LmdbState } from './lmdb-state.js';
 export { createLmdbState } from './lmdb-state.js';
 export type { Durability, LmdbStateOptions, ResolvedLmdbOptions } from './options.js';

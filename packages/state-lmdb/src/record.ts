@@ -108,27 +108,15 @@ export function isLive(expiresAt: number, now: number): boolean {
   return expiresAt === 0 || expiresAt > now;
 }
 
-// Small copies handed out are carved from shared slabs, as Node's Buffer pool does: a fresh
-// ArrayBuffer per value costs several times the read itself. Each copy owns its bytes (no
-// other value or stored data overlaps them); only `.buffer` is shared.
-const SLAB_BYTES = 8192;
-const POOLED_MAX_BYTES = 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-/** A fresh copy of the value of a stored record; `length` is the record's byte length. */
+/**
+ * A fresh copy of the value of a stored record (`length` is the record's byte length): an
+ * exact-size `Uint8Array` that owns its whole buffer (`byteOffset` 0, `buffer.byteLength ===
+ * byteLength`), so writing through its `.buffer` or transferring it changes nothing else.
+ */
 export function copyValue(record: Uint8Array, length: number): Uint8Array {
   const header = headerBytes(record);
-  const n = length - header;
-  const source = record.subarray(header, length);
-  if (n > POOLED_MAX_BYTES) return new Uint8Array(source);
-  if (slabUsed + n > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const out = new Uint8Array(slab, slabUsed, n);
-  slabUsed = (slabUsed + n + 7) & ~7;
-  out.set(source);
+  const out = new Uint8Array(length - header);
+  out.set(record.subarray(header, length));
   return out;
 }
 

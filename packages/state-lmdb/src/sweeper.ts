@@ -1,7 +1,6 @@
 import type { Environment } from './environment.js';
 import { SOURCE } from './options.js';
 import { type ExpiryKey, isLive, recordExpiresAt } from './record.js';
-import { inTransaction } from './transactions.js';
 
 /** The background sweep of one environment. */
 export interface Sweeper {
@@ -16,36 +15,35 @@ export interface Sweeper {
  * directory: each record is checked inside the transaction, and one re-written since is kept.
  * Resolves how many index entries were processed (`limit` means there may be more).
  */
-export async function sweepExpired(
-  env: Environment,
-  limit: number,
-  now = Date.now(),
-): Promise<number> {
-  const range = { start: { expiresAt: 0, key: '' }, end: { expiresAt: now + 1, key: '' } };
-  env.fresh();
-  // Nothing due in the current snapshot: no write transaction at all.
-  if (Array.from(env.expiry.getKeys({ ...range, limit: 1 })).length === 0) return 0;
-  return sweepDue(env, range, limit, now);
+export function sweepExpired(env: Environment, limit: number): Promise<number> {
+  try {
+    env.fresh();
+    // Nothing due in the current snapshot: no write transaction at all.
+    const due = env.expiry.getKeys({ ...dueRange(Date.now()), limit: 1 });
+    if (Array.from(due).length === 0) return Promise.resolve(0);
+    return env.queue.run((now) => sweepDue(env, limit, now));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
-function sweepDue(
-  env: Environment,
-  range: { start: ExpiryKey; end: ExpiryKey },
-  limit: number,
-  now: number,
-): Promise<number> {
-  return inTransaction(env, () => {
-    const due = Array.from(env.expiry.getKeys({ ...range, limit }));
-    for (const entry of due) {
-      const record = env.records.getBinaryFast(entry.key);
-      // Due entries may be stale (the key was re-written since): remove only what is expired.
-      if (record !== undefined && !isLive(recordExpiresAt(record), now)) {
-        env.records.remove(entry.key);
-      }
-      env.expiry.remove(entry);
+const dueRange = (now: number): { start: ExpiryKey; end: ExpiryKey } => ({
+  start: { expiresAt: 0, key: '' },
+  end: { expiresAt: now + 1, key: '' },
+});
+
+/** The sweep step, inside a group's write transaction. */
+function sweepDue(env: Environment, limit: number, now: number): number {
+  const due = Array.from(env.expiry.getKeys({ ...dueRange(now), limit }));
+  for (const entry of due) {
+    const record = env.records.getBinaryFast(entry.key);
+    // Due entries may be stale (the key was re-written since): remove only what is expired.
+    if (record !== undefined && !isLive(recordExpiresAt(record), now)) {
+      env.records.remove(entry.key);
     }
-    return due.length;
-  });
+    env.expiry.remove(entry);
+  }
+  return due.length;
 }
 
 /**

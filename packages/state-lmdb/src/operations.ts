@@ -1,0 +1,147 @@
+/**
+ * The LMDB engine behind a manager: one namespace's operations, taking arguments already
+ * validated (keys without the namespace; values still owned by the caller, so copied here
+ * before anything is kept) and returning a result or a promise of it. Values handed out are
+ * fresh exact-size copies. This is the shape of core's `StoreOperations`.
+ *
+ * Every write joins the environment's ordered queue (see `write-queue.ts`). A read runs at
+ * once on a fresh snapshot when nothing waits in the queue, and otherwise joins the queue
+ * too, so it sees the writes issued before it.
+ */
+import { copyBytes, type Entry } from '@pforge/state-core';
+import type { Environment } from './environment.js';
+import { directoryCounts, inspectEnvironment } from './inspect.js';
+import * as write from './mutations.js';
+import * as read from './reads.js';
+import { allocateRecord, recordBytes, writeRecord } from './record.js';
+import { sweepExpired } from './sweeper.js';
+
+const KEYS_PAGE = 256;
+const CLEAR_STEP = 1000;
+
+/** A result now, or a promise of it. */
+type MaybePromise<T> = T | Promise<T>;
+
+/** The operations of one namespace on one environment. */
+export type LmdbOperations = ReturnType<typeof createLmdbOperations>;
+
+/** A `setMany` batch encoded (so copied) before it joins the queue, as parallel arrays. */
+interface Batch {
+  keys: string[];
+  records: Buffer[];
+  ttls: (number | undefined)[];
+  bytes: number;
+}
+
+function encodeBatch(entries: readonly Entry[], ns: string): Batch {
+  const batch: Batch = { keys: [], records: [], ttls: [], bytes: 0 };
+  for (const { key, value, ttl } of entries) {
+    batch.keys.push(ns + key);
+    batch.ttls.push(ttl);
+    batch.bytes += recordBytes(value, ttl !== undefined);
+  }
+  // One allocation for the whole batch; each record is a slice of it.
+  const block = Buffer.allocUnsafeSlow(batch.bytes);
+  let at = 0;
+  entries.forEach(({ value }, i) => {
+    const expiring = batch.ttls[i] !== undefined;
+    const size = recordBytes(value, expiring);
+    batch.records.push(writeRecord(block.subarray(at, at + size), value, expiring));
+    at += size;
+  });
+  return batch;
+}
+
+/** The engine of namespace prefix `ns` (core's `namespacePrefix`) on `env`. */
+export function createLmdbOperations(env: Environment, ns: string) {
+  const { queue } = env;
+  /** A read now on a fresh snapshot, or, while writes wait, after them in their group. */
+  const reading = <T>(body: (now: number) => T): MaybePromise<T> => {
+    if (queue.size > 0) return queue.run(body);
+    env.fresh();
+    return body(Date.now());
+  };
+
+  return {
+    get: (key: string) => reading((now) => read.readValue(env, ns + key, now)),
+    getMany: (keys: readonly string[]) => {
+      const full = keys.map((k) => ns + k);
+      return reading((now) => read.readValues(env, full, now));
+    },
+    exists: (key: string) => reading((now) => read.isPresent(env, ns + key, now)),
+    ttl: (key: string) => reading((now) => read.timeLeft(env, ns + key, now)),
+
+    set(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
+      const full = ns + key;
+      const record = allocateRecord(value, ttlMs !== undefined);
+      return queue.run((now) => write.setRecord(env, full, record, ttlMs, now), record.length);
+    },
+    setMany(entries: readonly Entry[]): MaybePromise<void> {
+      if (entries.length === 0) return undefined;
+      const { keys, records, ttls, bytes } = encodeBatch(entries, ns);
+      return queue.run((now) => write.setRecords(env, keys, records, ttls, now), bytes);
+    },
+    delete: (key: string) => queue.run((now) => write.remove(env, ns + key, now)),
+    deleteMany(keys: readonly string[]): MaybePromise<number> {
+      if (keys.length === 0) return 0;
+      const full = new Set(keys.map((k) => ns + k));
+      return queue.run((now) => write.removeMany(env, full, now));
+    },
+    increment(key: string, delta: number, ttlMs: number | undefined): Promise<number> {
+      const full = ns + key;
+      return queue.run((now) => write.increment(env, full, key, delta, ttlMs, now));
+    },
+    compareAndSwap(
+      key: string,
+      expected: Uint8Array | undefined,
+      next: Uint8Array | undefined,
+      ttlMs: number | undefined,
+    ): Promise<boolean> {
+      const full = ns + key;
+      const exp = expected === undefined ? undefined : copyBytes(expected);
+      const rec = next === undefined ? undefined : allocateRecord(next, ttlMs !== undefined);
+      return queue.run((now) => write.compareAndSwap(env, full, exp, rec, ttlMs, now));
+    },
+    expire(key: string, ttlMs: number | null): Promise<boolean> {
+      const full = ns + key;
+      return queue.run((now) => write.expire(env, full, ttlMs ?? undefined, now));
+    },
+    keys: (prefix: string) => walkKeys(env, ns + prefix, ns.length, reading),
+    async clear(prefix: string): Promise<number> {
+      const full = ns + prefix;
+      let total = 0;
+      for (;;) {
+        const step = await queue.run((now) => write.clearStep(env, full, CLEAR_STEP, now));
+        total += step.removed;
+        if (!step.more) return total;
+      }
+    },
+
+    /** One sweep step of the whole directory (every namespace). */
+    sweepExpired: (limit: number) => sweepExpired(env, limit),
+    /** Entry counts of the whole directory. */
+    stats: () => reading(() => directoryCounts(env)),
+    /** Figures for operators (see `inspect.ts`). */
+    inspect: () => reading(() => inspectEnvironment(env)),
+  };
+}
+
+type Reading = <T>(body: (now: number) => T) => MaybePromise<T>;
+
+/** Live keys under `prefix` (a full key), lazily, one page per read snapshot. */
+async function* walkKeys(
+  env: Environment,
+  prefix: string,
+  nsLength: number,
+  reading: Reading,
+): AsyncGenerator<string> {
+  let start = prefix;
+  for (;;) {
+    const from = start;
+    const page = await reading((now) => read.keysPage(env, prefix, from, KEYS_PAGE, now));
+    for (const key of page.live) yield key.slice(nsLength);
+    if (page.last === undefined) return;
+    // The next key in UTF-8 byte order after `last` is `last` + NUL.
+    start = `${page.last}\u0000`;
+  }
+}
