@@ -33,7 +33,7 @@ export interface IdempotencyOptions {
   fencingBlock?: number;
   /** Longest pause between two reads of a record a duplicate waits on, in ms (it starts at 10). @default 200 */
   maxPollIntervalMs?: number;
-  /** Encodes records and outcomes. @default core's `jsonCodec` (`Date`, `Map`, `Set`, `BigInt` survive) */
+  /** Encodes outcomes (use the same one for a key every time). @default core's `jsonCodec` (`Date`, `Map`, `Set`, `BigInt` survive) */
   codec?: Codec<unknown>;
   /** Called with background errors (a failed lease renewal, a failed release). @default ignore them */
   onError?: (err: unknown) => void;
@@ -51,6 +51,8 @@ export interface IdempotentRequest<T> {
   fingerprint?: unknown;
   /** Stops a duplicate from waiting (not a running call: once claimed, a call runs to its end). */
   signal?: AbortSignal;
+  /** Encodes this call's outcome (the same one for a key every time). @default the store's `codec` */
+  codec?: Codec<T>;
   /** Whether to record `value` (false releases the key, e.g. for an unfinished MRTR round). @default always */
   record?: (value: T) => boolean;
   /**

@@ -1,4 +1,4 @@
-import { describeValue, jsonCodec, type StateManager } from '@pforge/state-core';
+import { type Codec, describeValue, jsonCodec, type StateManager } from '@pforge/state-core';
 import { digestOf, idOf } from './digest.js';
 import { IdempotencyError, invalidOption, positiveInt } from './errors.js';
 import { FencingTokens } from './fence.js';
@@ -9,11 +9,13 @@ import type {
   IdempotentOutcome,
   IdempotentRequest,
 } from './idempotency-types.js';
-import { type DoneRecord, Lease, type LeaseTarget, type RunningRecord } from './lease.js';
+import { Lease, type LeaseTarget } from './lease.js';
+import { type DoneRecord, encodeDone, encodeRunning, type RunningRecord } from './record.js';
 import { waitFor } from './wait.js';
 
 interface Settings extends Omit<LeaseTarget, 'key'> {
   prefix: string;
+  codec: Codec<unknown>;
   fence: FencingTokens;
   waitMs: number;
   maxPollIntervalMs: number;
@@ -101,20 +103,25 @@ async function run<T>(
       t: fencingToken,
       x: Date.now() + s.leaseTtlMs,
     };
-    const bytes = s.codec.encode(running);
+    const bytes = encodeRunning(running);
     if (await s.state.compareAndSwap(key, undefined, bytes, { ttl: s.recordTtlMs })) {
       return execute(s, key, request, running, bytes, fn);
     }
     const seen = await waitFor(s, key, digest, request, deadline);
     if (seen === undefined) continue; // released or expired meanwhile: claim again
-    if (seen.record.s === 'done') return replay(seen.record);
+    if (seen.record.s === 'done') {
+      return replay(seen.record, codecOf(s, request).decode(seen.outcome ?? new Uint8Array()));
+    }
     return takeOver(s, key, request, seen.record, seen.bytes, fn);
   }
 }
 
-function replay<T>(r: DoneRecord): IdempotentOutcome<T> {
-  return { value: r.r as T, replayed: true, fencingToken: r.t, completedAt: r.at };
+function replay<T>(r: DoneRecord, value: T): IdempotentOutcome<T> {
+  return { value, replayed: true, fencingToken: r.t, completedAt: r.at };
 }
+
+const codecOf = <T>(s: Settings, request: IdempotentRequest<T>): Codec<T> =>
+  request.codec ?? (s.codec as Codec<T>);
 
 /** A lapsed claim: refuse, or (with `recover`) take it over with a new token. */
 async function takeOver<T>(
@@ -134,7 +141,7 @@ async function takeOver<T>(
   }
   const fencingToken = await s.fence.takeover();
   const running: RunningRecord = { ...lapsed, t: fencingToken, x: Date.now() + s.leaseTtlMs };
-  const bytes = s.codec.encode(running);
+  const bytes = encodeRunning(running);
   if (!(await s.state.compareAndSwap(key, lapsedBytes, bytes, { ttl: s.recordTtlMs }))) {
     return run(s, request, fn); // another duplicate took it over first: wait on that one
   }
@@ -143,6 +150,17 @@ async function takeOver<T>(
     return recovered === undefined ? fn(call) : recovered.value;
   };
   return execute(s, key, request, running, bytes, step);
+}
+
+/** What the running call sees (its lease's signal is only made if it is read). */
+function callOf(key: string, fencingToken: number, lease: Lease): IdempotentCall {
+  return {
+    key,
+    fencingToken,
+    get signal() {
+      return lease.signal;
+    },
+  };
 }
 
 /** Runs the claimed call under a renewed lease and records its outcome. */
@@ -157,7 +175,7 @@ async function execute<T>(
   const lease = new Lease({ ...s, key }, running, bytes);
   let value: T;
   try {
-    value = await fn({ key: request.key, fencingToken: running.t, signal: lease.signal });
+    value = await fn(callOf(request.key, running.t, lease));
   } catch (err) {
     await release(s, key, lease);
     throw err;
@@ -167,8 +185,9 @@ async function execute<T>(
     return { value, replayed: false, fencingToken: running.t, completedAt: Date.now() };
   }
   await lease.stop();
-  const done: DoneRecord = { s: 'done', d: running.d, t: running.t, at: Date.now(), r: value };
-  if (!(await writeOutcome(s, key, lease, s.codec.encode(done)))) {
+  const done: DoneRecord = { s: 'done', d: running.d, t: running.t, at: Date.now() };
+  const outcome = encodeDone(done, codecOf(s, request).encode(value));
+  if (!(await writeOutcome(s, key, lease, outcome))) {
     throw new IdempotencyError(
       'lease_lost',
       `the claim on idempotency key ${describeValue(request.key)} was taken over or removed while the call ran, so its outcome was not recorded`,
@@ -188,7 +207,7 @@ async function writeOutcome(
   lease: Lease,
   bytes: Uint8Array,
 ): Promise<boolean> {
-  if (!lease.signal.aborted && lease.expiresAt - Date.now() >= s.leaseTtlMs / 2) {
+  if (!lease.isLost && lease.expiresAt - Date.now() >= s.leaseTtlMs / 2) {
     await s.state.set(key, bytes, { ttl: s.recordTtlMs });
     return true;
   }

@@ -3,12 +3,13 @@ import type {
   InputRequiredResult,
   ServerContext,
 } from '@modelcontextprotocol/server';
-import { describeValue } from '@pforge/state-core';
+import { type Codec, describeValue, StateError } from '@pforge/state-core';
 import {
   IdempotencyError,
   type IdempotencyFailure,
   invalidOption,
   isIdempotencyError,
+  SOURCE,
 } from './errors.js';
 import type { Idempotency, IdempotentCall } from './idempotency-types.js';
 import { principalOf } from './principal.js';
@@ -80,6 +81,28 @@ export interface IdempotentToolOptions<Args> {
   ) => Promise<CallToolResult | undefined>;
 }
 
+const utf8 = new TextEncoder();
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** Tool results travel as JSON, so plain JSON records them exactly (and costs less than core's tagged codec). */
+const resultCodec: Codec<ToolOutcome> = {
+  name: 'json (tool result)',
+  encode: (r) => utf8.encode(JSON.stringify(r)),
+  decode: (bytes) => {
+    try {
+      return JSON.parse(strict.decode(bytes)) as ToolOutcome;
+    } catch (err) {
+      throw new StateError(
+        'ERR_STATE_SERIALIZATION',
+        `[${SOURCE}] a recorded tool result is not valid JSON`,
+        {
+          cause: err,
+        },
+      );
+    }
+  },
+};
+
 const isUnfinished = (r: ToolOutcome): boolean =>
   (r as { resultType?: unknown }).resultType === 'input_required';
 
@@ -138,6 +161,7 @@ export function idempotentTool<Args extends object>(
           scope: options.name,
           fingerprint: options.fingerprint ? options.fingerprint(args) : args,
           signal: ctx.mcpReq.signal,
+          codec: resultCodec,
           record: (r) => !isUnfinished(r),
           ...(recover && {
             recover: async (call) => {

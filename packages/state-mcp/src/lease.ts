@@ -1,54 +1,11 @@
-import { type Codec, StateError, type StateManager } from '@pforge/state-core';
+import { StateError, type StateManager } from '@pforge/state-core';
 import { SOURCE } from './errors.js';
-
-/** A call that holds the claim: its lease ends at `x` unless renewed. */
-export interface RunningRecord {
-  s: 'run';
-  /** Arguments digest. */
-  d: string;
-  /** Fencing token. */
-  t: number;
-  /** Lease end, epoch ms. */
-  x: number;
-}
-
-/** A finished call and its outcome. */
-export interface DoneRecord {
-  s: 'done';
-  d: string;
-  t: number;
-  /** Completed at, epoch ms. */
-  at: number;
-  /** The outcome. */
-  r: unknown;
-}
-
-/** What an idempotency key's record holds. */
-export type IdempotencyRecord = RunningRecord | DoneRecord;
-
-/** Decodes a stored record; anything unexpected is `ERR_STATE_SERIALIZATION`. */
-export function decodeRecord(codec: Codec<unknown>, bytes: Uint8Array): IdempotencyRecord {
-  const r = codec.decode(bytes) as Partial<IdempotencyRecord> | null;
-  const ok =
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.d === 'string' &&
-    typeof r.t === 'number' &&
-    ((r.s === 'run' && typeof r.x === 'number') || (r.s === 'done' && typeof r.at === 'number'));
-  if (!ok) {
-    throw new StateError(
-      'ERR_STATE_SERIALIZATION',
-      `[${SOURCE}] an idempotency record has an unexpected shape (a key shared with other data?)`,
-    );
-  }
-  return r as IdempotencyRecord;
-}
+import { encodeRunning, type RunningRecord } from './record.js';
 
 /** Where a lease lives and how it is written. */
 export interface LeaseTarget {
   state: StateManager;
   key: string;
-  codec: Codec<unknown>;
   leaseTtlMs: number;
   renewIntervalMs: number;
   /** TTL of the record itself (a lapsed lease keeps blocking re-execution this long). */
@@ -65,7 +22,8 @@ export class Lease {
   current: Uint8Array;
   /** When the lease ends unless renewed, epoch ms (by this instance's clock). */
   expiresAt: number;
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  private lost = false;
   private readonly timer: ReturnType<typeof setInterval>;
   private renewing: Promise<void> | undefined;
 
@@ -80,16 +38,24 @@ export class Lease {
     this.timer.unref?.();
   }
 
+  /** Whether a renewal found the claim gone or replaced. */
+  get isLost(): boolean {
+    return this.lost;
+  }
+
   /** Aborted when the lease is lost (taken over, deleted or expired unseen). */
   get signal(): AbortSignal {
+    // Created on first use: most calls never look, and an AbortController is not free.
+    this.controller ??= new AbortController();
+    if (this.lost && !this.controller.signal.aborted) this.controller.abort(leaseLost());
     return this.controller.signal;
   }
 
   private renew(): void {
-    if (this.renewing || this.controller.signal.aborted) return;
-    const { state, key, codec, leaseTtlMs, recordTtlMs } = this.target;
+    if (this.renewing || this.lost) return;
+    const { state, key, leaseTtlMs, recordTtlMs } = this.target;
     const x = Date.now() + leaseTtlMs;
-    const next = codec.encode({ ...this.record, x });
+    const next = encodeRunning({ ...this.record, x });
     this.renewing = state
       .compareAndSwap(key, this.current, next, { ttl: recordTtlMs })
       .then(
@@ -97,7 +63,10 @@ export class Lease {
           if (ok) {
             this.current = next;
             this.expiresAt = x;
-          } else this.controller.abort(leaseLost());
+          } else {
+            this.lost = true;
+            this.controller?.abort(leaseLost());
+          }
         },
         // A failed renewal is retried on the next tick; the lease has slack for that.
         (err: unknown) => this.target.onError(err),

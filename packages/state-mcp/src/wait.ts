@@ -1,18 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Codec, describeValue, type StateManager } from '@pforge/state-core';
+import { describeValue, type StateManager } from '@pforge/state-core';
 import { IdempotencyError } from './errors.js';
-import { decodeRecord, type IdempotencyRecord } from './lease.js';
+import { decodeRecord, type StoredRecord } from './record.js';
 
 /** What a duplicate waits with. */
 export interface WaitSettings {
   state: StateManager;
-  codec: Codec<unknown>;
   maxPollIntervalMs: number;
 }
 
 /** A record a duplicate can act on: finished, or a claim whose lease lapsed. */
-export interface Settled {
-  record: IdempotencyRecord;
+export interface Settled extends StoredRecord {
   bytes: Uint8Array;
 }
 
@@ -31,7 +29,8 @@ export async function waitFor(
   for (let pause = 10; ; pause = Math.min(pause * 2, s.maxPollIntervalMs)) {
     const bytes = await s.state.get(key);
     if (bytes === undefined) return undefined;
-    const record = decodeRecord(s.codec, bytes);
+    const stored = decodeRecord(bytes);
+    const { record } = stored;
     if (record.d !== digest) {
       throw new IdempotencyError(
         'key_reused',
@@ -39,7 +38,7 @@ export async function waitFor(
       );
     }
     const now = Date.now();
-    if (record.s === 'done' || record.x <= now) return { record, bytes };
+    if (record.s === 'done' || record.x <= now) return { ...stored, bytes };
     if (now >= deadline) {
       throw new IdempotencyError(
         'in_progress',
