@@ -2,7 +2,9 @@
  * redis group: @pforge/state-redis against raw ioredis in its two modes, side by side in one
  * run on one local redis-server: a plain client (best for awaited one-at-a-time calls) and a
  * client with `enableAutoPipelining` (best with many calls in flight). Keyv 5 + @keyv/redis
- * joins the batch reads. Values are 100 bytes; 10,000 keys are preloaded.
+ * joins the batch reads. Values are 100 bytes; 10,000 keys are preloaded. `increment` (a Lua
+ * script keeping SPEC's counter rules) is set against a bare INCRBY, and `pool_size` 3 against 1
+ * (calls in flight together share one connection, which keeps their issue order).
  * Set REDIS_URL to use a running server instead of starting redis-server.
  * Network round trips make single slices noisy on a shared machine, so this group defaults to
  * many short interleaved rounds (31 × 100 ms; BENCH_ROUNDS / BENCH_SLICE_MS override).
@@ -19,6 +21,14 @@ const IN_FLIGHT = 64;
 const IN_FLIGHT_TOTAL = 2_000;
 const BATCH = 100;
 const TTL_MS = 3_600_000;
+
+/** An exact-size copy that owns its buffer (what @pforge/state-redis hands out). */
+const copyOut = (v: Buffer | null): Uint8Array | undefined => {
+  if (v === null) return undefined;
+  const out = new Uint8Array(v.byteLength);
+  out.set(v);
+  return out;
+};
 
 const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
 const value = new Uint8Array(100).fill(7);
@@ -64,6 +74,7 @@ export async function run(): Promise<void> {
   const server = await startServer();
   const url = server.url;
   const ours = await createRedisState({ url, namespace: 'bench' });
+  const pooled = await createRedisState({ url, namespace: 'bench', poolSize: 3 });
   const plain = new Redis(url);
   const auto = new Redis(url, { enableAutoPipelining: true });
   const keyv = createKeyv(url);
@@ -108,6 +119,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis (auto-pipelining)',
       cases: [
         par('@pforge/state-redis', (i) => ours.get(keys[i]!)),
+        par('@pforge/state-redis pool_size 3', (i) => pooled.get(keys[i]!)),
         par('ioredis (plain)', (i) => plain.getBuffer(rawKey(i))),
         par('ioredis (auto-pipelining)', (i) => auto.getBuffer(rawKey(i))),
       ],
@@ -122,11 +134,24 @@ export async function run(): Promise<void> {
       ],
     },
     {
+      name: `increment, ${IN_FLIGHT} in flight`,
+      baseline: 'ioredis INCRBY (auto-pipelining)',
+      cases: [
+        par('@pforge/state-redis', (i) => ours.increment(`n:${i % 1000}`)),
+        par('ioredis INCRBY (plain)', (i) => plain.incrby(`rawkv:n:${i % 1000}`, 1)),
+        par('ioredis INCRBY (auto-pipelining)', (i) => auto.incrby(`rawkv:n:${i % 1000}`, 1)),
+      ],
+    },
+    {
       name: `getMany of ${BATCH} (ops = keys)`,
       baseline: 'ioredis MGET (plain)',
       cases: [
         batch('@pforge/state-redis', (b) => ours.getMany(b)),
         batch('ioredis MGET (plain)', (b) => plain.mgetBuffer(b.map((k) => `rawkv:${k}`))),
+        // The honest floor for values the caller owns: every reply copied out of the socket chunk.
+        batch('ioredis MGET + copy (plain)', (b) =>
+          plain.mgetBuffer(b.map((k) => `rawkv:${k}`)).then((vs) => vs.map(copyOut)),
+        ),
         batch('ioredis MGET (auto-pipelining)', (b) => auto.mgetBuffer(b.map((k) => `rawkv:${k}`))),
         batch('Keyv + @keyv/redis', (b) => keyv.getMany(b)),
       ],
@@ -163,7 +188,7 @@ export async function run(): Promise<void> {
       sliceMs: Number(process.env.BENCH_SLICE_MS ?? 100),
     });
   } finally {
-    await ours.close();
+    await Promise.all([ours.close(), pooled.close()]);
     plain.disconnect();
     auto.disconnect();
     await keyv.disconnect().catch(() => undefined);
