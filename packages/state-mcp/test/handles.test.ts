@@ -55,20 +55,26 @@ forEachTarget((h) => {
   it('a sliding handle lives while used; a fixed one expires ttlMs after creation', async () => {
     const state = await h.open();
     const prefix = rprefix();
-    const sliding = createHandleStore<Cart>(state, { kind: 's', prefix, ttlMs: 600 });
-    const fixed = createHandleStore<Cart>(state, { kind: 'f', prefix, ttlMs: 600, sliding: false });
+    // Touches every 500 ms keep a 1,500 ms handle alive with a second of slack for a slow machine.
+    const sliding = createHandleStore<Cart>(state, { kind: 's', prefix, ttlMs: 1_500 });
+    const fixed = createHandleStore<Cart>(state, {
+      kind: 'f',
+      prefix,
+      ttlMs: 1_500,
+      sliding: false,
+    });
     const s = await sliding.create(ada, { items: [] });
     const f = await fixed.create(ada, { items: [] });
     const idle = await sliding.create(ada, { items: [] });
     for (let i = 0; i < 4; i++) {
-      await sleep(250);
+      await sleep(500);
       expect(await sliding.touch(ada, s.handle)).toBe(true);
       await fixed.touch(ada, f.handle);
     }
-    expect(await sliding.get(ada, s.handle)).toBeDefined(); // 1 s after creation
+    expect(await sliding.get(ada, s.handle)).toBeDefined(); // 2 s after creation
     expect(await fixed.get(ada, f.handle)).toBeUndefined();
     expect(await sliding.get(ada, idle.handle)).toBeUndefined();
-    expect(f.expiresAt - f.createdAt).toBe(600);
+    expect(f.expiresAt - f.createdAt).toBe(1_500);
   });
 
   it('checks its options', async () => {

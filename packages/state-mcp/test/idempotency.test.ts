@@ -119,12 +119,12 @@ forEachTarget((h) => {
   it('renews the lease of a call that runs longer than leaseTtlMs', async () => {
     const [a, b] = await h.openMany(2);
     const prefix = rprefix();
-    const options = { prefix, leaseTtlMs: 300, waitMs: 5_000 };
+    const options = { prefix, leaseTtlMs: 800, waitMs: 10_000 };
     const first = createIdempotency(a!, options).run({ key: 'long' }, async () => {
-      await sleep(1_200);
+      await sleep(2_500);
       return 'slow result';
     });
-    await sleep(700); // past two lease lengths: only renewal keeps it alive
+    await sleep(1_800); // past two lease lengths: only renewal keeps it alive
     const dup = await createIdempotency(b!, options).run({ key: 'long' }, async () => 'rerun!');
     expect(dup).toMatchObject({ value: 'slow result', replayed: true });
     expect((await first).replayed).toBe(false);

@@ -84,13 +84,15 @@ forEachTarget((h) => {
     const client = await modernClient(urls);
     running.push(client);
     const controller = new AbortController();
-    const args = { requestId: 'gone', amount: 7, holdMs: 500 };
+    const args = { requestId: 'gone', amount: 7, holdMs: 1_500 };
     const lost = client.callTool(
       { name: 'transfer', arguments: args },
       { signal: controller.signal },
     );
-    await sleep(200); // the side effect has started
-    controller.abort();
+    const balance = async () =>
+      text(await client.callTool({ name: 'plain', arguments: { amount: 0 } }));
+    for (let i = 0; i < 500 && (await balance()) !== 'balance 7'; i++) await sleep(10);
+    controller.abort(); // the side effect has happened; the tool is still holding
     await expect(lost).rejects.toThrow();
     const reissued = await client.callTool({ name: 'transfer', arguments: args });
     expect(text(reissued)).toBe('balance 7');
@@ -110,7 +112,7 @@ forEachTarget((h) => {
     const sub = await client.listen({ resourceSubscriptions: ['file:///report'] });
     await one.bus.ready();
     two.notify.resourceUpdated('file:///report');
-    for (let i = 0; i < 200 && got.length === 0; i++) await sleep(10);
+    for (let i = 0; i < 1_000 && got.length === 0; i++) await sleep(10);
     expect(got).toEqual(['file:///report']);
     await sub.close();
   });
