@@ -77,9 +77,16 @@ export class CliContext {
     });
   }
 
-  /** Opens the config's store, runs `fn`, and closes the store. */
-  async withStore<T>(file: string, fn: (store: OpenedStore) => Promise<T>): Promise<T> {
-    const store = await this.open(file);
+  /**
+   * Opens the config's store, runs `fn`, and closes the store. `reads` (commands that only
+   * read): a store `path` that does not exist is an error rather than a new empty store.
+   */
+  async withStore<T>(
+    file: string,
+    fn: (store: OpenedStore) => Promise<T>,
+    reads = false,
+  ): Promise<T> {
+    const store = await this.open(file, reads);
     try {
       return await fn(store);
     } finally {
@@ -87,9 +94,15 @@ export class CliContext {
     }
   }
 
+  /** {@link CliContext.withStore} for commands that only read (or change existing keys). */
+  readStore<T>(file: string, fn: (store: OpenedStore) => Promise<T>): Promise<T> {
+    return this.withStore(file, fn, true);
+  }
+
   /** Opens the store of config `file` (notices go to stderr). */
-  open(file: string): Promise<OpenedStore> {
+  open(file: string, mustExist = false): Promise<OpenedStore> {
     return openStore(file, {
+      mustExist,
       cwd: this.io.cwd,
       env: this.io.env,
       onNotice: (message) =>

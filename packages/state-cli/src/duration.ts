@@ -14,7 +14,10 @@ const DURATION = /^([0-9]+)(ms|s|m|h|d)?$/;
 export function parseDuration(text: string): number {
   const m = DURATION.exec(text);
   const [, digits, unit] = m ?? [];
-  const ms = digits === undefined ? Number.NaN : Number(digits) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS];
+  const ms =
+    digits === undefined
+      ? Number.NaN
+      : Number(digits) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS];
   if (!Number.isSafeInteger(ms) || ms < 1 || ms > MAX_TTL_MS) {
     const why = m === null ? 'write a whole number and a unit' : 'it must be from 1ms to 3650d';
     throw usageError(

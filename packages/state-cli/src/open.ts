@@ -6,9 +6,11 @@ import {
   checkStateConfig,
   createStateManager,
   DEFAULT_NAMESPACE,
+  loadBackend,
   readStateConfig,
   type StateManager,
 } from '@pforge/state-core';
+import { failure } from './errors.js';
 
 /** Where a command runs: its working directory and environment. */
 export interface OpenContext {
@@ -18,6 +20,12 @@ export interface OpenContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Receives the factory's notices (today: `backend: sled` opening LMDB). */
   onNotice: (message: string) => void;
+  /**
+   * Refuse to open a store whose `path` does not exist yet (commands that only read), rather
+   * than let the backend create an empty one where a typo points.
+   * @default false
+   */
+  mustExist?: boolean;
 }
 
 /** A store opened from a config file. */
@@ -64,6 +72,17 @@ export function packageVersion(dir: string): string | undefined {
   }
 }
 
+/** Whether the factory would accept `options` for `backend` (checked without any I/O). */
+async function validConfig(backend: string, options: object, cwd: string): Promise<boolean> {
+  if (backend === 'sled') return true; // the factory maps it to LMDB, dropping sled options
+  try {
+    (await loadBackend(backend, { cwd })).resolveOptions(options);
+    return backend !== '';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads the `state:` block of `file` and opens it through core's factory, so every backend
  * the factory knows works, third-party ones included. A relative LMDB `path` is taken
@@ -87,11 +106,20 @@ export async function openStore(file: string, ctx: OpenContext): Promise<OpenedS
   const backendPackage = backendPackageName(backend === 'sled' ? 'lmdb' : backend);
   const dirs = [dirname(configFile), ctx.cwd, ownDirectory()];
   const resolvedFrom = dirs.find((d) => findPackage(backendPackage, d)) ?? dirs[0]!;
-  const state = await createStateManager(config, {
-    env: ctx.env,
-    cwd: resolvedFrom,
-    onNotice: ctx.onNotice,
-  });
+  const options = { env: ctx.env, cwd: resolvedFrom, onNotice: ctx.onNotice };
+  const storePath = config.path;
+  if (ctx.mustExist && typeof storePath === 'string' && !existsSync(storePath)) {
+    // A config problem is reported first, with the factory's own message, and the factory
+    // reports it before any I/O; only a valid config gets "no store".
+    if (!(await validConfig(backend, checked?.options ?? {}, resolvedFrom))) {
+      await (await createStateManager(config, options)).close();
+    }
+    throw failure(
+      'ERR_STATE_CONFIG',
+      `no store at ${storePath} (\`path\` in ${configFile}): nothing was written there yet`,
+    );
+  }
+  const state = await createStateManager(config, options);
   const ns = checked?.options.namespace;
   return {
     state,

@@ -4,6 +4,7 @@ import {
   expectSameContent,
   makeTarget,
   run,
+  runIn,
   snapshot,
   tempDir,
   using,
@@ -19,14 +20,17 @@ for (const backend of ['lmdb', 'redis'] as const) {
       const dir = tempDir();
       const target = makeTarget(backend, dir);
       writeConfig(dir, 'pforge.yaml', target.block);
-      const cli = (args: string[], input?: string) => run(args, { cwd: dir, input });
-      return { dir, target, cli };
+      // In-process (runCli): these check output and store content; the process itself
+      // (exit codes, pipes) is checked through the bin below and in the other files.
+      const cli = (args: string[], input?: string) => runIn(args, { cwd: dir, input });
+      const bin = (args: string[], input?: string) => run(args, { cwd: dir, input });
+      return { dir, target, cli, bin };
     };
 
     it('set, get, ttl, expire, del: values, encodings, TTLs and exit codes', async () => {
-      const { target, cli } = setup();
-      expect((await cli(['set', 'greeting', 'héllo', '--ttl', '5m'])).code).toBe(0);
-      const got = await cli(['get', 'greeting']);
+      const { target, cli, bin } = setup();
+      expect((await bin(['set', 'greeting', 'héllo', '--ttl', '5m'])).code).toBe(0);
+      const got = await bin(['get', 'greeting']);
       expect(got).toMatchObject({ code: 0, stdout: 'héllo\n' });
       const json = JSON.parse((await cli(['get', 'greeting', '--json'])).stdout);
       expect(json).toMatchObject({
@@ -50,7 +54,7 @@ for (const backend of ['lmdb', 'redis'] as const) {
       const del = await cli(['del', 'greeting', '--json']);
       expect(JSON.parse(del.stdout)).toEqual({ key: 'greeting', deleted: true });
       expect(JSON.parse((await cli(['del', 'greeting', '--json'])).stdout).deleted).toBe(false);
-      const missing = await cli(['get', 'greeting']);
+      const missing = await bin(['get', 'greeting']);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toBe('pforge-state: key "greeting" not found\n');
       expect((await cli(['ttl', 'greeting'])).code).toBe(1);
@@ -59,7 +63,7 @@ for (const backend of ['lmdb', 'redis'] as const) {
     });
 
     it('set reads json, hex, base64 and raw stdin; get shows binary as base64', async () => {
-      const { target, cli } = setup();
+      const { target, cli, bin } = setup();
       expect((await cli(['set', 'doc', '{ "a" : [1, 2] }', '-e', 'json'])).code).toBe(0);
       expect((await cli(['get', 'doc', '-e', 'json'])).stdout).toBe(
         '{\n  "a": [\n    1,\n    2\n  ]\n}\n',
@@ -67,11 +71,11 @@ for (const backend of ['lmdb', 'redis'] as const) {
       const doc = JSON.parse((await cli(['get', 'doc', '-e', 'json', '--json'])).stdout);
       expect(doc.value).toEqual({ a: [1, 2] });
       expect((await cli(['set', 'bin', 'ff00fe', '-e', 'hex'])).code).toBe(0);
-      const bin = await cli(['get', 'bin']);
-      expect(bin.stdout).toBe('/wD+\n');
-      expect(bin.stderr).toContain('not valid UTF-8: shown as base64');
+      const binary = await cli(['get', 'bin']);
+      expect(binary.stdout).toBe('/wD+\n');
+      expect(binary.stderr).toContain('not valid UTF-8: shown as base64');
       expect((await cli(['set', 'b64', '-e', 'base64'], 'AAEC\n')).code).toBe(0);
-      expect((await cli(['set', 'raw'], 'line one\nline two\n')).code).toBe(0);
+      expect((await bin(['set', 'raw'], 'line one\nline two\n')).code).toBe(0);
       expect((await cli(['get', 'bin', '-e', 'utf8'])).code).toBe(1);
       await using(target.open, async (s) => {
         expect(await s.get('doc')).toEqual(enc('{"a":[1,2]}'));
@@ -130,7 +134,7 @@ for (const backend of ['lmdb', 'redis'] as const) {
     });
 
     it('dump then restore into an empty store gives the same keys, values and TTLs', async () => {
-      const { dir, target, cli } = setup();
+      const { dir, target, bin } = setup();
       await using(target.open, (s) =>
         s.setMany([
           { key: 'x', value: enc('1'), ttl: 600_000 },
@@ -138,7 +142,7 @@ for (const backend of ['lmdb', 'redis'] as const) {
           { key: 'gone', value: enc('soon'), ttl: 1 },
         ]),
       );
-      const dumped = await cli(['dump']);
+      const dumped = await bin(['dump']);
       expect(dumped.code).toBe(0);
       const lines = dumped.stdout
         .trim()
@@ -176,8 +180,8 @@ for (const backend of ['lmdb', 'redis'] as const) {
     });
 
     it('doctor validates, pings 100 times, reports versions, and removes its probe key', async () => {
-      const { target, cli } = setup();
-      const r = await cli(['doctor', '--json']);
+      const { target, cli, bin } = setup();
+      const r = await bin(['doctor', '--json']);
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout) as {
         ok: boolean;

@@ -2,11 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { StateManager } from '@pforge/state-core';
 import { createLmdbState } from '@pforge/state-lmdb';
 import { createRedisState } from '@pforge/state-redis';
 import { afterEach, expect, inject } from 'vitest';
+import { runCli } from '../src/program.js';
 
 /** The built bin the tests run, as a user would. */
 export const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -76,6 +78,34 @@ async function runWithFileStdin(args: readonly string[], o: RunOptions): Promise
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Runs the CLI in this process (runCli on in-memory streams): for behaviour that is not about
+ * the process itself, and much cheaper than a spawn on a loaded machine.
+ */
+export async function runIn(
+  args: readonly string[],
+  o: { cwd: string; input?: string | Buffer },
+): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.setEncoding('utf8').on('data', (s: string) => {
+    out += s;
+  });
+  stderr.setEncoding('utf8').on('data', (s: string) => {
+    err += s;
+  });
+  const code = await runCli(args, {
+    stdin: Readable.from([Buffer.from(o.input ?? '')]),
+    stdout,
+    stderr,
+    cwd: o.cwd,
+    env: process.env,
+  });
+  return { code, signal: null, stdout: out, stderr: err };
 }
 
 const dirs: string[] = [];

@@ -1,4 +1,3 @@
-import { PassThrough, Readable } from 'node:stream';
 import {
   attachStateInfo,
   defineBackend,
@@ -9,8 +8,7 @@ import {
 import { createMemoryState, createMemoryStore } from '@pforge/state-memory';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { runCli } from '../src/program.js';
-import { freshNamespace, run, tempDir, writeConfig } from './helpers.js';
+import { freshNamespace, run, runIn, tempDir, writeConfig } from './helpers.js';
 
 // Memory lives in one process, so its commands run in-process through runCli: a backend
 // registered in code (core's registerBackend, as a third party would) opens managers on one
@@ -44,22 +42,7 @@ afterAll(() => {
   unregisterFigures();
 });
 
-async function cli(dir: string, args: string[], input = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
-  stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const code = await runCli(args, {
-    stdin: Readable.from([Buffer.from(input)]),
-    stdout,
-    stderr,
-    cwd: dir,
-    env: process.env,
-  });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (dir: string, args: string[], input = '') => runIn(args, { cwd: dir, input });
 
 describe('every command on memory, in-process', () => {
   const setup = () => {

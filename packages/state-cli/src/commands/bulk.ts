@@ -121,7 +121,7 @@ interface MigrateCliOptions extends BulkOptions {
 }
 
 async function migrate(ctx: CliContext, o: MigrateCliOptions): Promise<void> {
-  await ctx.withStore(o.from, (from) =>
+  await ctx.readStore(o.from, (from) =>
     ctx.withStore(o.to, async (to) => {
       const progress = ctx.progress(o, 'migrate');
       const summary = await migrateState(from.state, to.state, {
@@ -148,7 +148,7 @@ export function registerBulkCommands(program: Command, ctx: CliContext): void {
     .addOption(batchOption())
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<BulkOptions>();
-      await ctx.withStore(o.config, (store) => dump(ctx, o, store));
+      await ctx.readStore(o.config, (store) => dump(ctx, o, store));
     });
 
   program

@@ -130,7 +130,7 @@ export function registerInspectCommands(program: Command, ctx: CliContext): void
     )
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<InspectOptions>();
-      await ctx.withStore(o.config, (store) => inspect(ctx, o, store));
+      await ctx.readStore(o.config, (store) => inspect(ctx, o, store));
     });
 
   program

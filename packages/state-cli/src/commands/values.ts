@@ -55,6 +55,70 @@ interface KeysOptions extends GlobalOptions {
   limit?: number;
 }
 
+type ValueOptions = GlobalOptions & { encoding?: Encoding; ttl?: number };
+
+async function getValue(ctx: CliContext, key: string, o: ValueOptions): Promise<void> {
+  checkKey(key);
+  await ctx.readStore(o.config, async ({ state }) => {
+    const [value, ttl] = await Promise.all([state.get(key), state.ttl(key)]);
+    if (value === undefined) return notFound(ctx, key);
+    const shown = renderValue(key, value, o.encoding);
+    const data = { key, found: true, encoding: shown.encoding, bytes: value.byteLength };
+    const json = shown.encoding === 'json' ? shown.json : shown.text;
+    ctx.result({ ...data, value: json, ttl: ttl ?? null }, shown.text);
+    if (o.encoding === undefined && shown.encoding === 'base64') {
+      ctx.note('pforge-state: the value is not valid UTF-8: shown as base64');
+    }
+  });
+}
+
+async function setValue(
+  ctx: CliContext,
+  key: string,
+  input: string | undefined,
+  o: ValueOptions,
+): Promise<void> {
+  checkKey(key);
+  const value = parseValue(input ?? (await readStdin(ctx)), o.encoding);
+  await ctx.withStore(o.config, async ({ state }) => {
+    await state.set(key, value, o.ttl === undefined ? undefined : { ttl: o.ttl });
+    const human = `set ${JSON.stringify(key)}: ${value.byteLength} bytes, ${describeTtl(o.ttl ?? null)}`;
+    ctx.result({ key, bytes: value.byteLength, ttl: o.ttl ?? null }, human);
+  });
+}
+
+async function deleteKey(ctx: CliContext, key: string, o: GlobalOptions): Promise<void> {
+  checkKey(key);
+  await ctx.readStore(o.config, async ({ state }) => {
+    const deleted = await state.delete(key);
+    ctx.result({ key, deleted }, deleted ? 'deleted' : 'not found: nothing deleted');
+  });
+}
+
+async function showTtl(ctx: CliContext, key: string, o: GlobalOptions): Promise<void> {
+  checkKey(key);
+  await ctx.readStore(o.config, async ({ state }) => {
+    const ttl = await state.ttl(key);
+    if (ttl === undefined) return notFound(ctx, key);
+    ctx.result({ key, found: true, ttl }, describeTtl(ttl));
+  });
+}
+
+async function setExpiry(
+  ctx: CliContext,
+  key: string,
+  ttl: number | null,
+  o: GlobalOptions,
+): Promise<void> {
+  checkKey(key);
+  await ctx.readStore(o.config, async ({ state }) => {
+    if (!(await state.expire(key, ttl))) return notFound(ctx, key);
+    ctx.result({ key, found: true, ttl }, describeTtl(ttl));
+  });
+}
+
+const expiryArg = commanderArg((s: string) => (s === 'none' ? null : parseDuration(s)));
+
 /** `keys`, `get`, `set`, `del`, `ttl` and `expire`. */
 export function registerValueCommands(program: Command, ctx: CliContext): void {
   program
@@ -64,30 +128,14 @@ export function registerValueCommands(program: Command, ctx: CliContext): void {
     .option('-n, --limit <n>', 'at most this many keys', commanderArg(parseCount))
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<KeysOptions>();
-      await ctx.withStore(o.config, ({ state }) => listKeys(ctx, state, o));
+      await ctx.readStore(o.config, ({ state }) => listKeys(ctx, state, o));
     });
-
   program
     .command('get')
     .description('print the value of a key (UTF-8 when valid, else base64; see --encoding)')
     .argument('<key>')
     .addOption(encodingOption())
-    .action(async (key: string, _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { encoding?: Encoding }>();
-      checkKey(key);
-      await ctx.withStore(o.config, async ({ state }) => {
-        const [value, ttl] = await Promise.all([state.get(key), state.ttl(key)]);
-        if (value === undefined) return notFound(ctx, key);
-        const shown = renderValue(key, value, o.encoding);
-        const data = { key, found: true, encoding: shown.encoding, bytes: value.byteLength };
-        const json = shown.encoding === 'json' ? shown.json : shown.text;
-        ctx.result({ ...data, value: json, ttl: ttl ?? null }, shown.text);
-        if (o.encoding === undefined && shown.encoding === 'base64') {
-          ctx.note('pforge-state: the value is not valid UTF-8: shown as base64');
-        }
-      });
-    });
-
+    .action((key: string, _o, cmd: Command) => getValue(ctx, key, cmd.optsWithGlobals()));
   program
     .command('set')
     .description('store a value (read from stdin when not given)')
@@ -96,62 +144,32 @@ export function registerValueCommands(program: Command, ctx: CliContext): void {
     .addOption(encodingOption())
     .option(
       '-t, --ttl <duration>',
-      'expire after this long: 250ms, 30s, 5m, 2h, 7d',
+      'expire after 250ms, 30s, 5m, 2h, 7d',
       commanderArg(parseDuration),
     )
-    .action(async (key: string, input: string | undefined, _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { encoding?: Encoding; ttl?: number }>();
-      checkKey(key);
-      const value = parseValue(input ?? (await readStdin(ctx)), o.encoding);
-      await ctx.withStore(o.config, async ({ state }) => {
-        await state.set(key, value, o.ttl === undefined ? undefined : { ttl: o.ttl });
-        const human = `set ${JSON.stringify(key)}: ${value.byteLength} bytes, ${describeTtl(o.ttl ?? null)}`;
-        ctx.result({ key, bytes: value.byteLength, ttl: o.ttl ?? null }, human);
-      });
-    });
+    .action((key: string, input: string | undefined, _o, cmd: Command) =>
+      setValue(ctx, key, input, cmd.optsWithGlobals()),
+    );
+  registerKeyCommands(program, ctx);
+}
 
+function registerKeyCommands(program: Command, ctx: CliContext): void {
   program
     .command('del')
     .description('delete a key (exit code 0 whether or not it existed)')
     .argument('<key>')
-    .action(async (key: string, _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions>();
-      checkKey(key);
-      await ctx.withStore(o.config, async ({ state }) => {
-        const deleted = await state.delete(key);
-        ctx.result({ key, deleted }, deleted ? 'deleted' : 'not found: nothing deleted');
-      });
-    });
-
+    .action((key: string, _o, cmd: Command) => deleteKey(ctx, key, cmd.optsWithGlobals()));
   program
     .command('ttl')
     .description('print the time a key has left')
     .argument('<key>')
-    .action(async (key: string, _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions>();
-      checkKey(key);
-      await ctx.withStore(o.config, async ({ state }) => {
-        const ttl = await state.ttl(key);
-        if (ttl === undefined) return notFound(ctx, key);
-        ctx.result({ key, found: true, ttl }, describeTtl(ttl));
-      });
-    });
-
+    .action((key: string, _o, cmd: Command) => showTtl(ctx, key, cmd.optsWithGlobals()));
   program
     .command('expire')
     .description('set the time a key has left, or `none` to keep it for ever')
     .argument('<key>')
-    .argument(
-      '<ttl>',
-      'a duration (30s, 5m, 2h, 7d) or `none`',
-      commanderArg((s: string) => (s === 'none' ? null : parseDuration(s))),
-    )
-    .action(async (key: string, ttl: number | null, _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions>();
-      checkKey(key);
-      await ctx.withStore(o.config, async ({ state }) => {
-        if (!(await state.expire(key, ttl))) return notFound(ctx, key);
-        ctx.result({ key, found: true, ttl }, describeTtl(ttl));
-      });
-    });
+    .argument('<ttl>', 'a duration (30s, 5m, 2h, 7d) or `none`', expiryArg)
+    .action((key: string, ttl: number | null, _o, cmd: Command) =>
+      setExpiry(ctx, key, ttl, cmd.optsWithGlobals()),
+    );
 }
