@@ -60,34 +60,26 @@ class FixedWindow {
     private readonly setOptions: SetOptions,
   ) {}
 
-  // Not `async`: one promise per call on the hot path besides the backend's.
-  consume(id: string, cost = 1): Promise<RateLimitResult> {
+  // An `async` method rather than `.then` callbacks: its locals need no closure per call.
+  async consume(id: string, cost = 1): Promise<RateLimitResult> {
     const { b, windowMs } = this;
-    try {
-      if (cost !== 1) assertCost(cost, b);
-      assertId(id, b);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    if (cost !== 1) assertCost(cost, b);
+    assertId(id, b);
     const now = Date.now();
     const win = Math.floor(now / windowMs);
     const key = `${b.prefix}${id}:${win}`;
     const resetMs = (win + 1) * windowMs - now;
     // A store that settles locally needs no deadline: the bare increment is the hot path.
     const d = b.local ? undefined : callDeadline(b, 'consume');
-    const added = this.add(key, cost);
-    return (d === undefined ? added : within(d, added)).then(
-      (n) => (n <= b.limit ? admitted(b.limit, n, resetMs) : this.deny(d, key, n, cost, resetMs)),
-      (err: unknown) => onFailure(b, cost, err),
-    );
-  }
-
-  private add(key: string, delta: number): Promise<number> {
+    let n: number;
     try {
-      return this.b.state.increment(key, delta, this.setOptions);
+      // (a manager that throws synchronously, against the contract, lands here too)
+      const added = b.state.increment(key, cost, this.setOptions);
+      n = await (d === undefined ? added : within(d, added));
     } catch (err) {
-      return Promise.reject(err); // a manager that breaks the "never throw synchronously" rule
+      return onFailure(b, cost, err);
     }
+    return n <= b.limit ? admitted(b.limit, n, resetMs) : this.deny(d, key, n, cost, resetMs);
   }
 
   /** Takes a denied call's cost back, so a denial never uses up allowance. */
@@ -99,7 +91,7 @@ class FixedWindow {
     resetMs: number,
   ): Promise<RateLimitResult> {
     try {
-      const undo = this.add(key, -cost);
+      const undo = this.b.state.increment(key, -cost, this.setOptions);
       await (d === undefined ? undo : within(d, undo));
     } catch {
       // Not taking the cost back only over-counts: the limit still holds.
