@@ -1,7 +1,7 @@
 import type { StateManager } from '@pforge/state-core';
 import { formatLine } from './ndjson.js';
 import { noProgress, type Progress } from './progress.js';
-import { countKeys, readLive } from './reader.js';
+import { countForProgress, readLive } from './reader.js';
 
 /** Options of {@link dumpState}. */
 export interface DumpOptions {
@@ -58,10 +58,7 @@ export async function dumpState(
   const started = Date.now();
   const progress = options.progress ?? noProgress;
   const counting = options.countTotal
-    ? countKeys(state, options.prefix, options.signal).then(
-        (n) => progress.setTotal(n),
-        () => undefined,
-      )
+    ? countForProgress(state, options.prefix, progress, options.signal)
     : undefined;
   let dumped = 0;
   const chunks = readLive(state, {
@@ -69,13 +66,16 @@ export async function dumpState(
     ...(options.prefix ? { prefix: options.prefix } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  for await (const { entries } of chunks) {
-    let text = '';
-    for (const e of entries) text += formatLine(e);
-    await writeText(out, text);
-    dumped += entries.length;
-    progress.update(dumped);
+  try {
+    for await (const { entries } of chunks) {
+      let text = '';
+      for (const e of entries) text += formatLine(e);
+      await writeText(out, text);
+      dumped += entries.length;
+      progress.update(dumped);
+    }
+  } finally {
+    await counting?.stop();
   }
-  await counting;
   return { dumped, interrupted: options.signal?.aborted === true, elapsedMs: Date.now() - started };
 }

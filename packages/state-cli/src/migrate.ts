@@ -1,7 +1,7 @@
 import type { StateManager } from '@pforge/state-core';
 import { noCounts, type WriteCounts, type WriteFailure, writeBatch } from './batch.js';
 import { noProgress, type Progress } from './progress.js';
-import { countKeys, readEntries, readLive } from './reader.js';
+import { countForProgress, readEntries, readLive } from './reader.js';
 
 /** Options of {@link migrateState}. */
 export interface MigrateOptions {
@@ -54,7 +54,8 @@ export interface MigrateSummary {
 /**
  * Copies the live keys of `from` (optionally under a prefix) to `to`, with their remaining
  * TTLs, in atomic batches, in constant memory. Re-runnable: a key the target already holds
- * with equal bytes is skipped; one with other bytes is replaced. Keys that expire or vanish
+ * with equal bytes is skipped; one with other bytes is replaced (when the target holds no key
+ * under the prefix at the start, every key is written without that check). Keys that expire or vanish
  * meanwhile are counted as expired, keys the target refuses as failed.
  * @example const summary = await migrateState(lmdb, redis, { prefix: 'user:' });
  */
@@ -69,19 +70,24 @@ export async function migrateState(
   const failures: WriteFailure[] = [];
   let listed = 0;
   const counting = options.countTotal
-    ? countKeys(from, options.prefix, options.signal).then(
-        (n) => progress.setTotal(n),
-        () => undefined,
-      )
+    ? countForProgress(from, options.prefix, progress, options.signal)
     : undefined;
-  const chunks = readLive(from, { ...readOptions(options), chunkSize: options.batchSize ?? 1000 });
-  for await (const chunk of chunks) {
-    await writeBatch(to, chunk.entries, 'if-different', counts, failures);
-    listed += chunk.listed;
-    counts.expired += chunk.listed - chunk.entries.length;
-    progress.update(listed);
+  try {
+    // Into an empty target (nothing under the prefix) no key can be equal: skip the check.
+    const mode = (await isEmpty(to, options.prefix)) ? 'overwrite' : 'if-different';
+    const chunks = readLive(from, {
+      ...readOptions(options),
+      chunkSize: options.batchSize ?? 1000,
+    });
+    for await (const chunk of chunks) {
+      await writeBatch(to, chunk.entries, mode, counts, failures);
+      listed += chunk.listed;
+      counts.expired += chunk.listed - chunk.entries.length;
+      progress.update(listed);
+    }
+  } finally {
+    await counting?.stop();
   }
-  await counting;
   const { written: copied, skipped, expired, failed } = counts;
   const interrupted = options.signal?.aborted === true;
   const summary: MigrateSummary = {
@@ -97,6 +103,31 @@ export async function migrateState(
   if (options.verify && !interrupted) summary.verify = await verifyCopy(from, to, options);
   summary.elapsedMs = Date.now() - started;
   return summary;
+}
+
+/** How long migrate looks for a first target key before it assumes some exist, in ms. */
+const EMPTY_PROBE_MS = 100;
+
+/**
+ * Whether `state` holds no key under `prefix`, answered within {@link EMPTY_PROBE_MS}: a
+ * listing that takes longer (a large shared Redis scanned for an absent prefix) counts as
+ * "not empty", which only keeps the per-batch check on.
+ */
+async function isEmpty(state: StateManager, prefix: string | undefined): Promise<boolean> {
+  const it = state.keys(prefix ? { prefix } : undefined)[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => {
+    timer = setTimeout(() => resolve('slow'), EMPTY_PROBE_MS);
+  });
+  try {
+    const first = await Promise.race([it.next(), slow]);
+    return first !== 'slow' && first.done === true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    it.return?.()?.catch(() => undefined);
+  }
 }
 
 function readOptions(o: MigrateOptions): { prefix?: string; signal?: AbortSignal } {

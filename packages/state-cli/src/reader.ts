@@ -83,7 +83,7 @@ export async function* readLive(
   }
 }
 
-/** Counts the live keys under `prefix` (listing only, no values). */
+/** Counts the live keys under `prefix` (listing only, no values), until `signal` aborts. */
 export async function countKeys(
   state: StateManager,
   prefix: string | undefined,
@@ -95,4 +95,45 @@ export async function countKeys(
     if (signal?.aborted) break;
   }
   return n;
+}
+
+/** A total being counted for a progress display; `stop()` ends it and waits for it. */
+export interface TotalCount {
+  stop(): Promise<void>;
+}
+
+/** How long a run goes before its keys are counted for the ETA, in ms. */
+export const COUNT_AFTER_MS = 1000;
+
+/**
+ * Counts the keys under `prefix` for `progress` (its ETA), but only once the run has gone on
+ * for `afterMs`: a short run never lists its keys twice. The count stops with `stop()` or
+ * `signal`, and a failure only leaves the ETA unknown.
+ */
+export function countForProgress(
+  state: StateManager,
+  prefix: string | undefined,
+  progress: { setTotal(total: number): void },
+  signal?: AbortSignal,
+  afterMs = COUNT_AFTER_MS,
+): TotalCount {
+  const stopped = new AbortController();
+  const stopOn = signal ? AbortSignal.any([signal, stopped.signal]) : stopped.signal;
+  let counting: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    counting = countKeys(state, prefix, stopOn).then(
+      (n) => {
+        if (!stopOn.aborted) progress.setTotal(n);
+      },
+      () => undefined,
+    );
+  }, afterMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearTimeout(timer);
+      stopped.abort();
+      await counting;
+    },
+  };
 }

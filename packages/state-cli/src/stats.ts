@@ -1,6 +1,6 @@
 import type { StateManager } from '@pforge/state-core';
 import { noProgress, type Progress } from './progress.js';
-import { countKeys, readLive } from './reader.js';
+import { countForProgress, readLive } from './reader.js';
 
 /** Upper bounds (inclusive, bytes) of the value size buckets; the last bucket is open. */
 export const SIZE_BUCKETS = [0, 64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576] as const;
@@ -43,6 +43,29 @@ function bucketOf(size: number): number {
   return i === -1 ? SIZE_BUCKETS.length : i;
 }
 
+interface Tally {
+  keys: number;
+  valueBytes: number;
+  minValueBytes: number;
+  maxValueBytes: number;
+  buckets: number[];
+  ttl: TtlDistribution;
+}
+
+function tally(t: Tally, size: number, expiresAt: number | null, now: number): void {
+  t.keys++;
+  t.valueBytes += size;
+  t.minValueBytes = Math.min(t.minValueBytes, size);
+  t.maxValueBytes = Math.max(t.maxValueBytes, size);
+  t.buckets[bucketOf(size)]!++;
+  const left = expiresAt === null ? Number.POSITIVE_INFINITY : expiresAt - now;
+  if (expiresAt === null) t.ttl.never++;
+  else if (left > 24 * 60 * MINUTE) t.ttl.later++;
+  if (left <= MINUTE) t.ttl.within_1m++;
+  if (left <= 60 * MINUTE) t.ttl.within_1h++;
+  if (left <= 24 * 60 * MINUTE) t.ttl.within_1d++;
+}
+
 /**
  * Reads every live key (optionally under a prefix) once, in chunks, in constant memory, and
  * counts keys, value sizes and how soon they expire.
@@ -52,38 +75,31 @@ export async function collectStats(
   options: { prefix?: string; batchSize?: number; signal?: AbortSignal; progress?: Progress } = {},
 ): Promise<StoreStats> {
   const progress = options.progress ?? noProgress;
-  const counts = new Array<number>(SIZE_BUCKETS.length + 1).fill(0);
-  const ttl: TtlDistribution = { within_1m: 0, within_1h: 0, within_1d: 0, later: 0, never: 0 };
-  const s = { keys: 0, valueBytes: 0, minValueBytes: Number.POSITIVE_INFINITY, maxValueBytes: 0 };
-  const counting = countKeys(state, options.prefix, options.signal).then(
-    (n) => progress.setTotal(n),
-    () => undefined,
-  );
-  const chunks = readLive(state, {
-    chunkSize: options.batchSize ?? 1000,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  for await (const { entries } of chunks) {
-    const now = Date.now();
-    for (const { value, expiresAt } of entries) {
-      const n = value.byteLength;
-      s.keys++;
-      s.valueBytes += n;
-      s.minValueBytes = Math.min(s.minValueBytes, n);
-      s.maxValueBytes = Math.max(s.maxValueBytes, n);
-      counts[bucketOf(n)]!++;
-      const left = expiresAt === null ? Number.POSITIVE_INFINITY : expiresAt - now;
-      if (expiresAt === null) ttl.never++;
-      else if (left > 24 * 60 * MINUTE) ttl.later++;
-      if (left <= MINUTE) ttl.within_1m++;
-      if (left <= 60 * MINUTE) ttl.within_1h++;
-      if (left <= 24 * 60 * MINUTE) ttl.within_1d++;
+  const t: Tally = {
+    keys: 0,
+    valueBytes: 0,
+    minValueBytes: Number.POSITIVE_INFINITY,
+    maxValueBytes: 0,
+    buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0),
+    ttl: { within_1m: 0, within_1h: 0, within_1d: 0, later: 0, never: 0 },
+  };
+  const counting = countForProgress(state, options.prefix, progress, options.signal);
+  try {
+    const chunks = readLive(state, {
+      chunkSize: options.batchSize ?? 1000,
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for await (const { entries } of chunks) {
+      const now = Date.now();
+      for (const e of entries) tally(t, e.value.byteLength, e.expiresAt, now);
+      progress.update(t.keys);
     }
-    progress.update(s.keys);
+  } finally {
+    await counting.stop();
   }
-  await counting;
-  const sizes = counts.map((count, i) => ({ le: SIZE_BUCKETS[i] ?? null, count }));
-  if (s.keys === 0) s.minValueBytes = 0;
-  return { ...s, sizes, ttl, interrupted: options.signal?.aborted === true };
+  const { buckets, ...figures } = t;
+  const sizes = buckets.map((count, i) => ({ le: SIZE_BUCKETS[i] ?? null, count }));
+  if (t.keys === 0) figures.minValueBytes = 0;
+  return { ...figures, sizes, interrupted: options.signal?.aborted === true };
 }
