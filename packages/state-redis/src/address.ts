@@ -1,4 +1,3 @@
-import type { ConfigIssue } from '@pforge/state-core';
 import { redactUrl, writtenPassword } from './redact.js';
 import type { RedisNodeAddress } from './types.js';
 
@@ -39,29 +38,20 @@ function urlProblem(u: URL, allowDb: boolean): string | undefined {
 }
 
 /**
- * Parses a `redis[s]://[user[:password]@]host[:port][/db]` URL, pushing a problem to
- * `issues` (with the URL's credentials masked) when it is not one.
+ * Parses a `redis[s]://[user[:password]@]host[:port][/db]` URL; returns what is wrong with it
+ * instead (a message with the URL's credentials masked) when it is not one.
  */
-export function parseUrl(
-  raw: string,
-  path: string,
-  issues: ConfigIssue[],
-  allowDb: boolean,
-): ParsedAddress | undefined {
+export function parseUrl(raw: string, allowDb: boolean): ParsedAddress | string {
   const shown = redactUrl(raw);
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
     const hint = raw.includes('@') ? ` (${ENCODE_HINT})` : '';
-    issues.push({ path, message: `is not a valid URL${hint} (got "${shown}")` });
-    return undefined;
+    return `is not a valid URL${hint} (got "${shown}")`;
   }
   const problem = urlProblem(u, allowDb);
-  if (problem !== undefined) {
-    issues.push({ path, message: `${problem} (got "${shown}")` });
-    return undefined;
-  }
+  if (problem !== undefined) return `${problem} (got "${shown}")`;
   const dbText = u.pathname.replace(/^\//, '');
   return {
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -74,49 +64,19 @@ export function parseUrl(
   };
 }
 
-/** Parses a cluster or sentinel node: `host:port`, a `redis[s]://` URL or `{ host, port }`. */
-export function parseNode(
-  n: string | RedisNodeAddress,
-  path: string,
-  issues: ConfigIssue[],
-): ParsedAddress | undefined {
+/**
+ * Parses a cluster or sentinel node: `host:port`, a `redis[s]://` URL or `{ host, port }`;
+ * returns what is wrong with it instead (credentials masked) when it is none of them.
+ */
+export function parseNode(n: string | RedisNodeAddress): ParsedAddress | string {
   const none = { username: undefined, password: undefined, db: 0, tls: false, written: undefined };
   if (typeof n !== 'string') return { ...n, ...none };
-  if (/^rediss?:\/\//i.test(n)) return parseUrl(n, path, issues, false);
+  if (/^rediss?:\/\//i.test(n)) return parseUrl(n, false);
   const m = /^\[?([^\]\s@/]+?)\]?:(\d{1,5})$/.exec(n);
   const port = m ? Number(m[2]) : 0;
   if (!m || port < 1 || port > 65535) {
     const creds = n.includes('@') ? '; credentials need a redis:// URL' : '';
-    issues.push({
-      path,
-      message: `must be "host:port", a redis:// URL or { host, port }${creds} (got "${redactUrl(n)}")`,
-    });
-    return undefined;
+    return `must be "host:port", a redis:// URL or { host, port }${creds} (got "${redactUrl(n)}")`;
   }
   return { host: m[1]!, port, ...none };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * The problems of every address string in raw options (`url`, `cluster.nodes`,
- * `sentinel.nodes`), whatever else is wrong with them, so they are reported together with
- * the schema's problems. Messages never show a password.
- */
-export function addressIssues(input: unknown, root: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  if (!isRecord(input)) return issues;
-  if (typeof input.url === 'string' && input.url !== '') {
-    parseUrl(input.url, `${root}.url`, issues, true);
-  }
-  for (const group of ['cluster', 'sentinel'] as const) {
-    const g = input[group];
-    const nodes = isRecord(g) && Array.isArray(g.nodes) ? (g.nodes as unknown[]) : [];
-    nodes.forEach((n, i) => {
-      if (typeof n === 'string') parseNode(n, `${root}.${group}.nodes.${i}`, issues);
-    });
-  }
-  return issues;
 }

@@ -1,15 +1,9 @@
+import type { Entry } from '@pforge/state-core';
 import { copyIn, toValue, view } from './bytes.js';
 import type { Client } from './client.js';
 import { groupBySlot } from './cluster.js';
 import type { Runner, Send } from './runner.js';
 import { runScript, SET_MANY } from './scripts.js';
-
-/** One validated write of a batch (key without the namespace). */
-export interface BatchEntry {
-  key: string;
-  value: Uint8Array;
-  ttl: number | undefined;
-}
 
 const toVoid = (): void => undefined;
 
@@ -38,25 +32,35 @@ export function getBatch(r: Runner, keys: string[]): Promise<(Uint8Array | undef
 }
 
 /**
+ * The caller's entries as they are now, values copied: for a batch that is not written at
+ * once (a cluster, or a call waiting its turn), which the caller may change meanwhile.
+ */
+const snapshot = (entries: readonly Entry[]): Entry[] =>
+  entries.map((e) => ({ key: e.key, value: copyIn(e.value), ttl: e.ttl }));
+
+/**
  * Writes a batch atomically per hash slot (the whole batch on a standalone server): one MSET
  * when no entry has a TTL, else one SET_MANY script (SET ... PX per entry).
  */
-export function setBatch(r: Runner, ns: string, entries: readonly BatchEntry[]): Promise<void> {
+export function setBatch(r: Runner, ns: string, entries: readonly Entry[]): Promise<void> {
   if (entries.length === 0) return Promise.resolve();
-  // MSET goes out synchronously on a ready connection, so views are safe there; a script may
-  // be resent by EVAL after NOSCRIPT, and a waiting call is sent later: those get copies.
-  const direct = entries.every((e) => e.ttl === undefined) && r.sendsNow();
-  const bytes = direct ? view : copyIn;
-  if (!r.cluster) {
+  if (!r.cluster && r.sendsNow()) {
+    // Built and written at once: MSET may send views of the caller's bytes; a script gets
+    // copies, since EVALSHA is resent by EVAL after NOSCRIPT.
+    const bytes = entries.every((e) => e.ttl === undefined) ? view : copyIn;
     return r.run('setMany', undefined, (c) => writePart(c, ns, entries, bytes, false), toVoid);
   }
+  const own = snapshot(entries);
+  if (!r.cluster) {
+    return r.run('setMany', undefined, (c) => writePart(c, ns, own, view, false), toVoid);
+  }
   const groups = groupBySlot(
-    entries.map((e) => ns + e.key),
+    own.map((e) => ns + e.key),
     true,
   );
   const parts = groups.map((idx) => {
-    const part = idx.map((i) => entries[i]!);
-    return r.run('setMany', undefined, (c) => writePart(c, ns, part, bytes, true));
+    const part = idx.map((i) => own[i]!);
+    return r.run('setMany', undefined, (c) => writePart(c, ns, part, view, true));
   });
   return Promise.all(parts).then(toVoid);
 }
@@ -64,7 +68,7 @@ export function setBatch(r: Runner, ns: string, entries: readonly BatchEntry[]):
 function writePart(
   c: Client,
   ns: string,
-  part: readonly BatchEntry[],
+  part: readonly Entry[],
   bytes: (v: Uint8Array) => Buffer,
   byEval: boolean,
 ): Promise<unknown> {

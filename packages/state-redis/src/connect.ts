@@ -1,5 +1,5 @@
 import { StateError } from '@pforge/state-core';
-import { isAuthError, toStateError, unavailable } from './errors.js';
+import { fromRedisError, isAuthError, unavailable } from './errors.js';
 import type { Conn, Pool } from './pool.js';
 import { SOURCE } from './source.js';
 
@@ -34,7 +34,7 @@ function open(pool: Pool, conn: Conn, deadline: number, secrets: readonly string
     const onError = (err: unknown) => {
       pool.lastError = err;
       const auth = authErrorOf(err);
-      if (auth !== undefined) finish(toStateError(auth, 'connect', undefined, secrets));
+      if (auth !== undefined) finish(fromRedisError(auth, 'connect', undefined, secrets));
     };
     const onEnd = () =>
       finish(unavailable('connect', 'the connection ended', pool.lastError, secrets));
@@ -81,6 +81,7 @@ export async function connectPool(
 
 /** Settles waiting calls, then sends QUIT on owned connections (disconnecting after 1 s). */
 export async function closePool(pool: Pool): Promise<void> {
+  pool.closed = true;
   pool.failAll(
     new StateError(
       'ERR_STATE_CLOSED',

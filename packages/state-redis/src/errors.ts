@@ -53,7 +53,7 @@ export function isAuthError(err: unknown): boolean {
  * `ERR_STATE_NOT_A_COUNTER` / `ERR_STATE_OUT_OF_RANGE`; anything else → `ERR_STATE_BACKEND`.
  * The message and `cause` are redacted.
  */
-export function toStateError(
+export function fromRedisError(
   err: unknown,
   op: string,
   key: string | undefined,
@@ -96,11 +96,6 @@ export function unexpected(op: string, err: unknown, secrets: readonly string[])
     `[${SOURCE}] ${op}(): unexpected failure: ${cause.message}`,
     { cause },
   );
-}
-
-/** `ERR_STATE_CLOSED` for a call after close(). */
-export function closedError(op: string): StateError {
-  return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
 }
 
 /** `ERR_STATE_UNAVAILABLE` for a call that found no ready connection within its deadline. */

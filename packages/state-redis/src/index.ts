@@ -1,5 +1,6 @@
 export { redisBackend } from './backend.js';
 export type { RedisInspection } from './inspect.js';
-export { resolveOptions } from './options.js';
+export type { RedisStateOptions } from './options.js';
+export { redisOptions, resolveOptions } from './options.js';
 export { createRedisState } from './redis-state.js';
-export type { RedisNodeAddress, RedisStateOptions, RedisTlsOptions } from './types.js';
+export type { RedisNodeAddress, RedisTlsOptions, ResolvedRedisOptions } from './types.js';

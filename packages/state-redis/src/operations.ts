@@ -1,36 +1,12 @@
-import { type BatchEntry, deleteBatch, getBatch, setBatch } from './batch.js';
+import type { StoreOperations } from '@pforge/state-core/backend';
+import { deleteBatch, getBatch, setBatch } from './batch.js';
 import { copyIn, toValue, view } from './bytes.js';
 import type { Client } from './client.js';
 import { closePool } from './connect.js';
+import { inspectRedis } from './inspect.js';
 import type { Runner } from './runner.js';
 import { clearPrefix, listKeys } from './scan.js';
 import { COMPARE_AND_SWAP, INCREMENT, PERSIST, runScript } from './scripts.js';
-
-/**
- * The Redis engine: every method takes arguments already validated (keys without the
- * namespace, values still owned by the caller) and resolves values the caller owns.
- */
-export interface RedisOperations {
-  get(key: string): Promise<Uint8Array | undefined>;
-  set(key: string, value: Uint8Array, ttl: number | undefined): Promise<void>;
-  delete(key: string): Promise<boolean>;
-  exists(key: string): Promise<boolean>;
-  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
-  setMany(entries: readonly BatchEntry[]): Promise<void>;
-  deleteMany(keys: readonly string[]): Promise<number>;
-  increment(key: string, delta: number, ttl: number | undefined): Promise<number>;
-  compareAndSwap(
-    key: string,
-    expected: Uint8Array | undefined,
-    next: Uint8Array | undefined,
-    ttl: number | undefined,
-  ): Promise<boolean>;
-  ttl(key: string): Promise<number | null | undefined>;
-  expire(key: string, ttl: number | null): Promise<boolean>;
-  keys(prefix: string): AsyncIterable<string>;
-  clear(prefix: string): Promise<number>;
-  close(): Promise<void>;
-}
 
 const toVoid = (): void => undefined;
 const positive = (n: number): boolean => n > 0;
@@ -55,15 +31,18 @@ function casArgs(
   ];
 }
 
-/** The engine of one manager: `ns` is the namespace prefix of every key. */
-export function createOperations(r: Runner, ns: string): RedisOperations {
+/**
+ * The Redis engine of one manager, as the operations of core's manager base: each takes
+ * arguments the base already validated (keys without the namespace `ns`, values still the
+ * caller's) and resolves values the caller owns; every failure is a redacted `StateError`.
+ */
+export function createOperations(r: Runner, ns: string): StoreOperations {
   const byEval = r.cluster;
   const withNs = (keys: readonly string[]): string[] => {
     const out = new Array<string>(keys.length);
     for (let i = 0; i < keys.length; i++) out[i] = ns + keys[i];
     return out;
   };
-  let closing: Promise<void> | undefined;
   return {
     get: (key) => r.run('get', key, (c) => c.getBuffer(ns + key), toValue),
     set(key, value, ttl) {
@@ -98,12 +77,9 @@ export function createOperations(r: Runner, ns: string): RedisOperations {
     keys: (prefix) => listKeys(r, ns, ns + prefix),
     clear: (prefix) =>
       clearPrefix(r, ns + prefix, (send, keys) => deleteBatch(send, r.cluster, keys, 'clear')),
-    close() {
-      if (!closing) {
-        r.closed = true;
-        closing = closePool(r.pool);
-      }
-      return closing;
-    },
+    // The base calls it once, after which it rejects every call itself; calls waiting for
+    // a connection are settled here with ERR_STATE_CLOSED.
+    close: () => closePool(r.pool),
+    inspect: () => inspectRedis(r),
   };
 }

@@ -1,159 +1,145 @@
 import {
-  type ConfigIssue,
-  configError,
-  isStateError,
-  type ParseOptionsContext,
-  parseOptions,
-} from '@pforge/state-core';
+  defineOptions,
+  namespaceOption,
+  type OptionsInput,
+  option,
+} from '@pforge/state-core/backend';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
-import { addressIssues } from './address.js';
-import { normalize } from './normalize.js';
+import {
+  clientSchema,
+  clusterSchema,
+  intFrom,
+  nonEmpty,
+  sentinelSchema,
+  tlsSchema,
+  urlSchema,
+} from './option-schemas.js';
+import { resolveRedisOptions } from './resolve.js';
 import { SOURCE } from './source.js';
-import type { RedisStateOptions, ResolvedRedisOptions } from './types.js';
+import type { RedisNodeAddress, RedisTlsOptions, ResolvedRedisOptions } from './types.js';
 
-const intFrom = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
-    z
-      .number()
-      .int(`must be a whole number from ${min} to ${max}`)
-      .min(min, `must be at least ${min}`)
-      .max(max, `must be at most ${max}`),
-  );
-const boolFrom = z.preprocess(
-  (v) => (v === 'true' ? true : v === 'false' ? false : v),
-  z.boolean(),
-);
-const str = z.string().min(1, 'must not be empty');
-// Address strings are checked by `addressIssues` (which masks their passwords itself), so
-// the schema's own messages never quote them.
-const node = z.union([str, z.object({ host: str, port: intFrom(1, 65535) }).strict()], {
-  error: 'must be "host:port", a redis:// URL or { host, port }',
-});
-
-function schemaFor(snake: boolean) {
-  const k = (camel: string, s: string) => (snake ? s : camel);
-  const tls = z
-    .object({
-      ca: str.optional(),
-      [k('caFile', 'ca_file')]: str.optional(),
-      cert: str.optional(),
-      [k('certFile', 'cert_file')]: str.optional(),
-      key: str.optional(),
-      [k('keyFile', 'key_file')]: str.optional(),
-      servername: str.optional(),
-      [k('rejectUnauthorized', 'reject_unauthorized')]: boolFrom.optional(),
-    })
-    .strict();
-  return z
-    .object({
-      url: str.optional(),
-      username: str.optional(),
-      password: z.string().optional(),
-      [k('poolSize', 'pool_size')]: intFrom(1, 64).optional(),
-      namespace: z.string().optional(),
-      cluster: z
-        .object({ nodes: z.array(node).min(1, 'needs at least one node') })
-        .strict()
-        .optional(),
-      sentinel: z
-        .object({
-          name: str,
-          nodes: z.array(node).min(1, 'needs at least one node'),
-          username: str.optional(),
-          password: z.string().optional(),
-        })
-        .strict()
-        .optional(),
-      [k('connectTimeoutMs', 'connect_timeout_ms')]: intFrom(1, 600_000).optional(),
-      [k('commandTimeoutMs', 'command_timeout_ms')]: intFrom(1, 600_000).optional(),
-      tls: z.union([boolFrom, tls]).optional(),
-      ...(snake
-        ? {}
-        : {
-            client: z
-              .custom<Redis | Cluster>(isClient, 'must be an ioredis Redis or Cluster instance')
-              .optional(),
-          }),
-    })
-    .strict();
-}
-
-const yamlSchema = schemaFor(true);
-const codeSchema = schemaFor(false);
-
-/** Option names of the YAML block, for "did you mean" hints. */
-export const YAML_OPTION_NAMES = Object.keys(yamlSchema.shape);
-
-function isClient(v: unknown): boolean {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as { sendCommand?: unknown }).sendCommand === 'function'
-  );
-}
-
-const SNAKE_TO_CAMEL: Record<string, string> = {
-  pool_size: 'poolSize',
-  connect_timeout_ms: 'connectTimeoutMs',
-  command_timeout_ms: 'commandTimeoutMs',
-  ca_file: 'caFile',
-  cert_file: 'certFile',
-  key_file: 'keyFile',
-  reject_unauthorized: 'rejectUnauthorized',
-};
-
-function camelize(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(camelize);
-  if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(
-    Object.entries(v).map(([key, val]) => [SNAKE_TO_CAMEL[key] ?? key, camelize(val)]),
-  );
-}
+const TIMEOUT_MAX_MS = 600_000;
 
 /**
- * `parseOptions` plus the address checks, every problem reported at once; throws one
- * `ERR_STATE_CONFIG` or returns the parsed options.
+ * The options of the redis backend, declared once: the code options of `createRedisState`,
+ * the YAML `state:` block (snake_case, nested names too: `tls.ca_file`), the hints, the
+ * defaults and the README table all derive from it. Both parse to the form the engine uses.
  */
-function parseAll(schema: z.ZodType, input: unknown, ctx: ParseOptionsContext): unknown {
-  let issues: ConfigIssue[] = [];
-  let parsed: unknown;
-  try {
-    parsed = parseOptions(schema, input, ctx);
-  } catch (err) {
-    if (!isStateError(err, 'ERR_STATE_CONFIG') || !err.issues) throw err;
-    issues = [...err.issues];
-  }
-  const own = addressIssues(input, ctx.path ?? 'state');
-  if (issues.length + own.length > 0) throw configError(SOURCE, [...issues, ...own]);
-  return parsed;
+export const redisOptions = defineOptions({
+  source: SOURCE,
+  options: {
+    url: option({
+      schema: urlSchema,
+      defaultText: '`redis://127.0.0.1:6379` (without `cluster`, `sentinel` or `client`)',
+      doc: 'Standalone server: `redis://[user[:password]@]host[:port][/db]`, `rediss://` for TLS; percent-encode special characters of the password.',
+    }),
+    username: option({
+      schema: nonEmpty,
+      defaultText: "the URL's",
+      doc: "ACL user, overriding the URL's; on a cluster for every node, under Sentinel for the master and replicas.",
+    }),
+    password: option({
+      schema: z.string(),
+      secret: true,
+      defaultText: "the URL's",
+      doc: "Password, overriding the URL's; never shown in any message.",
+    }),
+    namespace: namespaceOption,
+    poolSize: option({
+      schema: intFrom(1, 64),
+      default: 1,
+      doc: 'Connections opened (1 to 64). Calls in flight together share one connection, which keeps their issue order; the next idle moment moves on to the next ready connection, so a dead one is skipped.',
+    }),
+    cluster: option({
+      schema: clusterSchema,
+      doc: 'Redis Cluster: `{ nodes }`, seed nodes as `"host:port"`, `"redis[s]://[user:pass@]host:port"` or `{ host, port }`; credentials of a node URL apply to every node.',
+    }),
+    sentinel: option({
+      schema: sentinelSchema,
+      doc: "Redis Sentinel: `{ name, nodes }`, the master group and the sentinels' addresses; `username` / `password` inside it are the sentinels' own.",
+    }),
+    connectTimeoutMs: option({
+      schema: intFrom(1, TIMEOUT_MAX_MS),
+      default: 5000,
+      doc: 'Time to establish a connection, in ms; also how long opening waits for the first one.',
+    }),
+    commandTimeoutMs: option({
+      schema: intFrom(1, TIMEOUT_MAX_MS),
+      default: 5000,
+      doc: 'Every call settles within this many ms: with its result, or with `ERR_STATE_UNAVAILABLE`.',
+    }),
+    tls: option({
+      schema: tlsSchema,
+      defaultText: 'off (a `rediss://` address turns it on)',
+      doc: '`true`, or `{ ca, ca_file, cert, cert_file, key, key_file, servername, reject_unauthorized }`: PEM strings or file paths (read when the manager opens).',
+    }),
+    client: option({
+      schema: clientSchema,
+      yaml: false,
+      doc: 'An ioredis `Redis` or `Cluster` you own, used as is and left open by `close()`; excludes `url`, `cluster` and `sentinel`.',
+    }),
+  },
+  resolve: resolveRedisOptions,
+});
+
+/**
+ * Options of {@link createRedisState} (the YAML `state:` block uses the snake_case names).
+ * The members repeat the declaration's types with their docs; the compiler checks they agree.
+ */
+export interface RedisStateOptions extends OptionsInput<typeof redisOptions.options> {
+  /**
+   * Standalone server: `redis://[user[:password]@]host[:port][/db]` or `rediss://` for TLS.
+   * @default 'redis://127.0.0.1:6379' (when neither `cluster`, `sentinel` nor `client` is given)
+   * @example 'redis://app:${REDIS_PASSWORD}@cache.internal:6379/0'
+   */
+  url?: string;
+  /** ACL user (overrides the URL's). */
+  username?: string;
+  /** Password (overrides the URL's). Never shown in any message. */
+  password?: string;
+  /**
+   * Connections opened (YAML `pool_size`). Calls in flight together share one connection (that
+   * keeps their order); the next idle moment moves on to the next ready one, so a dead
+   * connection is skipped. @default 1
+   */
+  poolSize?: number;
+  /** Every key is stored under this namespace's prefix. @default 'pforge' */
+  namespace?: string;
+  /** Redis Cluster: seed nodes as `host:port`, `redis[s]://[user:pass@]host:port` or `{ host, port }`. */
+  cluster?: { nodes: readonly (string | RedisNodeAddress)[] };
+  /** Redis Sentinel: the master group `name` and the sentinels' addresses. */
+  sentinel?: {
+    name: string;
+    nodes: readonly (string | RedisNodeAddress)[];
+    /** ACL user of the sentinels themselves. */
+    username?: string;
+    /** Password of the sentinels themselves (the master's is `password`). */
+    password?: string;
+  };
+  /** Time to establish a connection, in ms (YAML `connect_timeout_ms`). @default 5000 */
+  connectTimeoutMs?: number;
+  /**
+   * Every call settles within this many ms, with `ERR_STATE_UNAVAILABLE` when Redis is
+   * unreachable or slow (YAML `command_timeout_ms`). @default 5000
+   */
+  commandTimeoutMs?: number;
+  /** TLS: `true` for defaults, or settings. A `rediss://` URL implies `true`. */
+  tls?: boolean | RedisTlsOptions;
+  /**
+   * A client you own (`new Redis(...)` or `new Cluster(...)`): used as is and left open by
+   * `close()`. Code only; excludes the connection options above.
+   */
+  client?: Redis | Cluster;
 }
 
 /**
  * Validates the YAML `state:` block of the redis backend (snake_case, without `backend`)
- * before any I/O and returns the options for {@link createRedisState}. Throws one
- * `ERR_STATE_CONFIG` listing every problem with its dot-path; secrets are never shown.
+ * before any I/O and returns the options as the engine uses them (what `redisBackend.create`
+ * takes). Throws one `ERR_STATE_CONFIG` listing every problem with its dot-path; secrets are
+ * never shown.
  * @example resolveOptions({ url: 'redis://localhost:6379', pool_size: 2 })
  */
-export function resolveOptions(input: unknown): RedisStateOptions {
-  const parsed = parseAll(yamlSchema, input ?? {}, {
-    source: SOURCE,
-    optionNames: YAML_OPTION_NAMES,
-  });
-  const options = camelize(parsed) as RedisStateOptions;
-  normalize(options, 'state');
-  return options;
-}
-
-const CODE_OPTION_NAMES = Object.keys(codeSchema.shape);
-
-/** Validates options written in code (camelCase) and applies every default. */
-export function resolveCodeOptions(input: unknown): ResolvedRedisOptions {
-  const options = parseAll(codeSchema, input ?? {}, {
-    source: SOURCE,
-    path: 'options',
-    optionNames: CODE_OPTION_NAMES,
-  }) as RedisStateOptions;
-  return normalize(options, 'options');
+export function resolveOptions(input: unknown): ResolvedRedisOptions {
+  return redisOptions.parseYaml(input);
 }

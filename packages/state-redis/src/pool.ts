@@ -47,6 +47,11 @@ export class Pool {
   readonly owned: boolean;
   readonly isCluster: boolean;
   lastError: unknown;
+  /**
+   * Set by `closePool`: a call still running then (a later page of `keys()` or `clear()`)
+   * rejects with `ERR_STATE_CLOSED` instead of waiting for a connection that is gone.
+   */
+  closed = false;
   private current = 0;
   private readonly queue: Waiter[] = [];
   private held = false;

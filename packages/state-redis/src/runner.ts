@@ -1,7 +1,9 @@
+import { closedError } from '@pforge/state-core/backend';
 import type { Cluster, Redis } from 'ioredis';
 import type { Client } from './client.js';
-import { closedError, toStateError, unavailable, unexpected } from './errors.js';
+import { fromRedisError, unavailable, unexpected } from './errors.js';
 import { type Conn, Pool } from './pool.js';
+import { SOURCE } from './source.js';
 import type { ResolvedRedisOptions } from './types.js';
 
 /**
@@ -27,7 +29,6 @@ function uncork(conn: Conn, stream: { uncork(): void }): void {
  * socket write, while a lone awaited call goes out at once.
  */
 export class Runner {
-  closed = false;
   readonly pool: Pool;
   readonly secrets: readonly string[];
   private readonly timeoutMs: number;
@@ -57,11 +58,6 @@ export class Runner {
     return !this.pool.isCluster && this.pool.pick() !== undefined;
   }
 
-  /** Throws `ERR_STATE_CLOSED` after close(). */
-  assertOpen(op: string): void {
-    if (this.closed) throw closedError(op);
-  }
-
   private issue<T, U>(
     op: string,
     key: string | undefined,
@@ -69,7 +65,7 @@ export class Runner {
     map: ((v: T) => U) | undefined,
     bypass: boolean,
   ): Promise<U> {
-    if (this.closed) return Promise.reject(closedError(op));
+    if (this.pool.closed) return Promise.reject(closedError(SOURCE, op));
     const conn = bypass ? this.pool.choose() : this.pool.pick();
     if (conn === undefined) return this.later(op, key, fn, map, bypass);
     try {
@@ -115,7 +111,7 @@ export class Runner {
    * call writes). `body` sends through the `Send` it is given.
    */
   exclusive<T>(op: string, body: (send: Send) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(closedError(op));
+    if (this.pool.closed) return Promise.reject(closedError(SOURCE, op));
     return new Promise<T>((resolve, reject) => {
       this.pool.enqueue({
         op,
@@ -137,11 +133,11 @@ export class Runner {
 
   /** Runs `fn` on one node connection of a cluster (SCAN), with the same error mapping. */
   async runOn<T>(op: string, node: Redis, fn: (n: Redis) => Promise<T>): Promise<T> {
-    this.assertOpen(op);
+    if (this.pool.closed) throw closedError(SOURCE, op);
     try {
       return await this.withDeadline(op, fn(node), Date.now() + this.timeoutMs);
     } catch (err) {
-      throw toStateError(err, op, undefined, this.secrets);
+      throw fromRedisError(err, op, undefined, this.secrets);
     }
   }
 
@@ -174,7 +170,7 @@ export class Runner {
       },
       (err: unknown) => {
         this.pool.settled(conn);
-        throw toStateError(err, op, key, this.secrets);
+        throw fromRedisError(err, op, key, this.secrets);
       },
     );
   }
@@ -190,7 +186,7 @@ export class Runner {
     });
     return Promise.race([p, timeout])
       .catch((err: unknown) => {
-        throw toStateError(err, op, undefined, this.secrets);
+        throw fromRedisError(err, op, undefined, this.secrets);
       })
       .finally(() => clearTimeout(timer));
   }

@@ -50,7 +50,6 @@ export async function* scanPrefix(
  * (see the README for the measured cost per key).
  */
 export async function* listKeys(r: Runner, ns: string, prefix: string): AsyncGenerator<string> {
-  r.assertOpen('keys');
   const seen = new Set<string>();
   for await (const page of scanPrefix(r, r.run, 'keys', prefix)) {
     for (const full of page) {

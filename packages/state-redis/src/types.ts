@@ -28,72 +28,43 @@ export interface RedisTlsOptions {
   rejectUnauthorized?: boolean;
 }
 
-/** Options of {@link createRedisState} (the YAML `state:` block uses the snake_case names). */
-export interface RedisStateOptions {
-  /**
-   * Standalone server: `redis://[user[:password]@]host[:port][/db]` or `rediss://` for TLS.
-   * @default 'redis://127.0.0.1:6379' (when neither `cluster`, `sentinel` nor `client` is given)
-   * @example 'redis://app:${REDIS_PASSWORD}@cache.internal:6379/0'
-   */
-  url?: string;
-  /** ACL user (overrides the URL's). */
-  username?: string;
-  /** Password (overrides the URL's). Never shown in any message. */
-  password?: string;
-  /**
-   * Connections opened (YAML `pool_size`). Calls in flight together share one connection (that
-   * keeps their order); the next idle moment moves on to the next ready one, so a dead
-   * connection is skipped. @default 1
-   */
-  poolSize?: number;
-  /** Every key is stored under this namespace's prefix. @default 'pforge' */
-  namespace?: string;
-  /** Redis Cluster: seed nodes as `host:port`, `redis[s]://[user:pass@]host:port` or `{ host, port }`. */
-  cluster?: { nodes: readonly (string | RedisNodeAddress)[] };
-  /** Redis Sentinel: the master group `name` and the sentinels' addresses. */
-  sentinel?: {
-    name: string;
-    nodes: readonly (string | RedisNodeAddress)[];
-    /** ACL user of the sentinels themselves. */
-    username?: string;
-    /** Password of the sentinels themselves (the master's is `password`). */
-    password?: string;
-  };
-  /** Time to establish a connection, in ms (YAML `connect_timeout_ms`). @default 5000 */
-  connectTimeoutMs?: number;
-  /**
-   * Every call settles within this many ms, with `ERR_STATE_UNAVAILABLE` when Redis is
-   * unreachable or slow (YAML `command_timeout_ms`). @default 5000
-   */
-  commandTimeoutMs?: number;
-  /** TLS: `true` for defaults, or settings. A `rediss://` URL implies `true`. */
-  tls?: boolean | RedisTlsOptions;
-  /**
-   * A client you own (`new Redis(...)` or `new Cluster(...)`): used as is and left open by
-   * `close()`. Code only; excludes the connection options above.
-   */
-  client?: Redis | Cluster;
-}
-
-/** Options after validation, with every default applied. */
+/**
+ * The options as the engine uses them: validated, defaults applied, addresses parsed (what
+ * `resolveOptions` returns and `redisBackend.create` takes).
+ */
 export interface ResolvedRedisOptions {
+  /** How the manager reaches Redis. */
   mode: 'standalone' | 'cluster' | 'sentinel' | 'client';
+  /** The namespace every key is stored under. */
   namespace: string;
+  /** Connections opened. */
   poolSize: number;
+  /** Time to establish a connection, in ms. */
   connectTimeoutMs: number;
+  /** Time within which every call settles, in ms. */
   commandTimeoutMs: number;
-  /** Standalone target. */
+  /** Standalone host (from `url`). */
   host: string;
+  /** Standalone port (from `url`). */
   port: number;
+  /** Database number (from `url`). */
   db: number;
+  /** ACL user of the data nodes. */
   username: string | undefined;
+  /** Password of the data nodes. */
   password: string | undefined;
+  /** Cluster seed nodes, or the sentinels. */
   nodes: RedisNodeAddress[];
+  /** Sentinel master group name. */
   sentinelName: string | undefined;
+  /** ACL user of the sentinels. */
   sentinelUsername: string | undefined;
+  /** Password of the sentinels. */
   sentinelPassword: string | undefined;
+  /** TLS settings, `undefined` for none. */
   tls: RedisTlsOptions | undefined;
+  /** A borrowed client. */
   client: Redis | Cluster | undefined;
-  /** Every secret, for redaction of messages. */
+  /** Every secret given, in every form written, for the redaction of messages. */
   secrets: string[];
 }

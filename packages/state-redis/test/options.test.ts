@@ -12,10 +12,10 @@ function configError(f: () => unknown): string {
 }
 
 describe('resolveOptions (pure, before any I/O)', () => {
-  it('maps snake_case YAML to code options and accepts numbers written as strings (from env variables)', () => {
+  it('maps snake_case YAML (nested names too) to the resolved options, defaults applied, and accepts numbers written as strings (from env variables)', () => {
     expect(
       resolveOptions({
-        url: 'rediss://u:p@h:6380/2',
+        url: 'rediss://u:p%40ss@h:6380/2',
         pool_size: '3',
         connect_timeout_ms: 250,
         command_timeout_ms: '1500',
@@ -23,29 +23,54 @@ describe('resolveOptions (pure, before any I/O)', () => {
         namespace: 'app',
       }),
     ).toEqual({
-      url: 'rediss://u:p@h:6380/2',
+      mode: 'standalone',
+      namespace: 'app',
       poolSize: 3,
       connectTimeoutMs: 250,
       commandTimeoutMs: 1500,
+      host: 'h',
+      port: 6380,
+      db: 2,
+      username: 'u',
+      password: 'p@ss',
+      nodes: [],
+      sentinelName: undefined,
+      sentinelUsername: undefined,
+      sentinelPassword: undefined,
       tls: { caFile: '/ca.pem', rejectUnauthorized: true },
-      namespace: 'app',
+      client: undefined,
+      secrets: ['p@ss', 'p%40ss'],
     });
-    expect(resolveOptions(undefined)).toEqual({});
+    expect(resolveOptions(undefined)).toMatchObject({
+      mode: 'standalone',
+      namespace: 'pforge',
+      poolSize: 1,
+      connectTimeoutMs: 5000,
+      commandTimeoutMs: 5000,
+      host: '127.0.0.1',
+      port: 6379,
+      db: 0,
+      tls: undefined,
+    });
     expect(redisBackend.name).toBe('redis');
   });
 
   it('accepts cluster and sentinel node lists in every documented form', () => {
+    const cluster = resolveOptions({
+      cluster: {
+        nodes: ['10.0.0.1:7000', { host: 'b', port: 7001 }, 'redis://:pw@c:7002', '[::1]:7003'],
+      },
+    });
+    expect(cluster).toMatchObject({ mode: 'cluster', password: 'pw' });
+    expect(cluster.nodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'b', port: 7001 },
+      { host: 'c', port: 7002 },
+      { host: '::1', port: 7003 },
+    ]);
     expect(
-      resolveOptions({
-        cluster: {
-          nodes: ['10.0.0.1:7000', { host: 'b', port: 7001 }, 'redis://:pw@c:7002', '[::1]:7003'],
-        },
-      }).cluster?.nodes,
-    ).toHaveLength(4);
-    expect(
-      resolveOptions({ sentinel: { name: 'mymaster', nodes: ['s1:26379'], password: 'x' } })
-        .sentinel?.name,
-    ).toBe('mymaster');
+      resolveOptions({ sentinel: { name: 'mymaster', nodes: ['s1:26379'], password: 'x' } }),
+    ).toMatchObject({ mode: 'sentinel', sentinelName: 'mymaster', sentinelPassword: 'x' });
   });
 
   it('reports every problem at once with its dot-path', () => {

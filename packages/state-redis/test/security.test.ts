@@ -157,8 +157,12 @@ describe.skipIf(skipWithoutRedisTls())(
     });
 
     it('reads the CA from a file given in YAML (`tls.ca_file`)', async () => {
-      const options = resolveOptions({ url: redis.tlsUrl!, tls: { ca_file: redis.tls!.certFile } });
-      const m = await createRedisState({ ...options, namespace: 'tls' });
+      const options = resolveOptions({
+        url: redis.tlsUrl!,
+        tls: { ca_file: redis.tls!.certFile },
+        namespace: 'tls',
+      });
+      const m = await redisBackend.create(options);
       expect(dec(await m.get('a'))).toBe('secure');
       await m.close();
     });
