@@ -40,8 +40,8 @@ export class CliContext {
   ) {}
 
   /** Writes a result: `data` as one JSON line with `--json`, else the `human` lines. */
-  result(data: object, human: string | readonly string[], json = this.json): void {
-    if (json) this.io.stdout.write(`${JSON.stringify(data)}\n`);
+  result(data: object, human: string | readonly string[]): void {
+    if (this.json) this.io.stdout.write(`${JSON.stringify(data)}\n`);
     else for (const line of typeof human === 'string' ? [human] : human) this.out(line);
   }
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { CliIo } from './context.js';
-import { failure } from './errors.js';
+import { failure, usageError } from './errors.js';
 import type { LineSource } from './restore.js';
 
 /** The lines of `restore`'s input, readable twice, and how to release them. */
@@ -37,6 +37,11 @@ export async function openRestoreInput(io: CliIo, file: string | undefined): Pro
     });
     if (!s.isFile()) throw failure('ERR_STATE_INVALID_ARGUMENT', `${path} is not a file`);
     return { lines: linesOf(() => createReadStream(path)), close: none };
+  }
+  if ((io.stdin as { isTTY?: boolean }).isTTY) {
+    throw usageError(
+      'restore reads a dump from FILE or stdin (`restore < dump.ndjson`), not from a terminal',
+    );
   }
   if (io.stdinIsFile) {
     const open = () => createReadStream('/dev/stdin', { fd: 0, start: 0, autoClose: false });

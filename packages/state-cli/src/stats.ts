@@ -25,8 +25,9 @@ export interface StoreStats {
   keys: number;
   /** Value bytes in all (keys and backend overhead not included). */
   valueBytes: number;
-  /** The smallest and largest value, in bytes (0 when there is no key). */
+  /** The smallest value, in bytes (0 when there is no key). */
   minValueBytes: number;
+  /** The largest value, in bytes (0 when there is no key). */
   maxValueBytes: number;
   /** Value sizes: `count` values of at most `le` bytes (and more than the previous bucket's); `le: null` is the open last bucket. */
   sizes: { le: number | null; count: number }[];
@@ -68,7 +69,8 @@ function tally(t: Tally, size: number, expiresAt: number | null, now: number): v
 
 /**
  * Reads every live key (optionally under a prefix) once, in chunks, in constant memory, and
- * counts keys, value sizes and how soon they expire.
+ * counts keys, value sizes and how soon they expire. With `progress`, the keys are also counted
+ * (listing only) once the run has lasted a second, for the ETA.
  */
 export async function collectStats(
   state: StateManager,
@@ -83,7 +85,9 @@ export async function collectStats(
     buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0),
     ttl: { within_1m: 0, within_1h: 0, within_1d: 0, later: 0, never: 0 },
   };
-  const counting = countForProgress(state, options.prefix, progress, options.signal);
+  const counting = options.progress
+    ? countForProgress(state, options.prefix, progress, options.signal)
+    : undefined;
   try {
     const chunks = readLive(state, {
       chunkSize: options.batchSize ?? 1000,
@@ -96,7 +100,7 @@ export async function collectStats(
       progress.update(t.keys);
     }
   } finally {
-    await counting.stop();
+    await counting?.stop();
   }
   const { buckets, ...figures } = t;
   const sizes = buckets.map((count, i) => ({ le: SIZE_BUCKETS[i] ?? null, count }));

@@ -3,6 +3,7 @@ import {
   defineBackend,
   MAX_VALUE_BYTES,
   registerBackend,
+  StateError,
   type StateManager,
 } from '@pforge/state-core';
 import { createMemoryState, createMemoryStore } from '@pforge/state-memory';
@@ -37,9 +38,36 @@ const unregisterFigures = registerBackend(
       }),
   }),
 );
+// A third-party backend with a smaller value limit (10 bytes) than the built-in ones.
+const tooBig = (value: Uint8Array) =>
+  new StateError(
+    'ERR_STATE_INVALID_VALUE',
+    `[@acme/tiny] values are at most 10 bytes (got ${value.byteLength})`,
+  );
+const unregisterTiny = registerBackend(
+  defineBackend({
+    name: 'tiny-memory',
+    options: z.strictObject({ namespace: z.string() }),
+    create: ({ namespace }) => {
+      const inner = createMemoryState({ store, namespace });
+      const tiny: StateManager = Object.create(inner);
+      tiny.set = async (key, value, o) => {
+        if (value.byteLength > 10) throw tooBig(value);
+        return inner.set(key, value, o);
+      };
+      tiny.setMany = async (entries) => {
+        const bad = entries.find((e) => e.value.byteLength > 10);
+        if (bad) throw tooBig(bad.value);
+        return inner.setMany(entries);
+      };
+      return tiny;
+    },
+  }),
+);
 afterAll(() => {
   unregister();
   unregisterFigures();
+  unregisterTiny();
 });
 
 const cli = (dir: string, args: string[], input = '') => runIn(args, { cwd: dir, input });
@@ -156,6 +184,39 @@ describe('every command on memory, in-process', () => {
     expect(Buffer.from((await b.get('big'))!).equals(value)).toBe(true);
     expect(await b.ttl('big')).toBeGreaterThan(50_000);
     await b.close();
+  });
+
+  it('migrate counts the keys a target refuses as failed, copies the rest, and exits 1', async () => {
+    const dir = tempDir();
+    const ns = freshNamespace();
+    writeConfig(dir, 'a.yaml', { backend: 'shared-memory', namespace: ns });
+    writeConfig(dir, 'tiny.yaml', { backend: 'tiny-memory', namespace: `${ns}-tiny` });
+    const a = createMemoryState({ store, namespace: ns });
+    await a.setMany([
+      { key: 'ok1', value: Buffer.from('small') },
+      { key: 'big', value: Buffer.alloc(20) },
+      { key: 'ok2', value: Buffer.from('tiny'), ttl: 60_000 },
+    ]);
+    await a.close();
+    const r = await cli(dir, ['migrate', '--from', 'a.yaml', '--to', 'tiny.yaml', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      listed: 3,
+      copied: 2,
+      failed: 1,
+      failures: [
+        {
+          key: 'big',
+          code: 'ERR_STATE_INVALID_VALUE',
+          message: '[@acme/tiny] values are at most 10 bytes (got 20)',
+        },
+      ],
+    });
+    const human = await cli(dir, ['migrate', '--from', 'a.yaml', '--to', 'tiny.yaml']);
+    expect(human.stdout).toContain('0 copied, 2 skipped (equal), 0 expired meanwhile, 1 failed');
+    expect(human.stdout).toContain(
+      '  failed: "big": [@acme/tiny] values are at most 10 bytes (got 20)',
+    );
   });
 
   it('doctor on memory', async () => {
