@@ -5,8 +5,11 @@ import type { ConfigIssue } from './errors.js';
 const SECRET_NAME = /pass|secret|token|auth|credential|(^|_)key$|cert/i;
 const MASK = '***';
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** A URL's userinfo inside free text: greedy up to the last `@` of the token. */
-const USERINFO_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/)[^\s"'`<>]*@/gi;
+/**
+ * A URL's userinfo inside free text: greedy up to the last `@` of the token. A URL with an
+ * empty authority (`file:///…/.pnpm/@scope+pkg@1.0.0/…` in a stack trace) has none.
+ */
+const USERINFO_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/)(?!\/)[^\s"'`<>]*@/gi;
 
 /**
  * The secret parts of a URL-like string: its userinfo (everything between `://` and the LAST

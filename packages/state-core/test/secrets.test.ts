@@ -111,6 +111,19 @@ describe('no secret reaches a message, a cause or util.inspect', () => {
     );
   });
 
+  it('a file URL in a stack trace (pnpm paths hold @) is no credential', async () => {
+    const { redactText } = await import('../src/redact.js');
+    const frame = 'at file:///w/node_modules/.pnpm/@vitest+runner@4.1.12/node_modules/x.js:1:2';
+    expect(redactText(frame, [])).toBe(frame);
+    expect(redactText('see redis://u:p@ss@h:1/0', [])).toBe('see redis://***@h:1/0');
+    const err = await createStateManager({ backend: 'test-leaky-url', url: 'redis://h:1' }).catch(
+      (e) => e,
+    );
+    expect(err.message).toBe(
+      '[test-leaky-url] opening failed: connect ECONNREFUSED redis://h:1 (nodes -)',
+    );
+  });
+
   it('does not mask what is not secret', async () => {
     const err = await createStateManager({ backend: 'test-leaky-url', url: 'http://nope' }).catch(
       (e) => e,
