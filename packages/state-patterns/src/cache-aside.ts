@@ -7,7 +7,7 @@ import {
   type StateManager,
 } from '@pforge/state-core';
 import { decodeWith, encodeWith } from './codec.js';
-import { deadline, isUnavailable, settlesLocally, within } from './deadline.js';
+import { type CallTimer, callTimerFor, deadline, isUnavailable, within } from './deadline.js';
 import {
   assertPositiveInt,
   type FailurePolicy,
@@ -73,6 +73,17 @@ export interface GetOrComputeOptions<T> {
 
 const lookups = new FlightTable();
 const computations = new FlightTable();
+const timers = new WeakMap<StateManager, { timer: CallTimer | undefined }>();
+
+/** The one timer bounding `getOrCompute`'s calls on `state` (none when it settles locally). */
+function timerOf(state: StateManager): CallTimer | undefined {
+  let entry = timers.get(state);
+  if (entry === undefined) {
+    entry = { timer: callTimerFor(state) };
+    timers.set(state, entry);
+  }
+  return entry.timer;
+}
 
 /**
  * Cache-aside: the value at `key` if cached, else `compute()`'s result, stored with `ttl`.
@@ -152,7 +163,7 @@ async function lookup<T>(
   let bytes: Uint8Array | undefined;
   let left: number | null | undefined;
   try {
-    const d = deadline(o.timeoutMs, o.what, settlesLocally(state));
+    const d = deadline(o.timeoutMs, o.what, timerOf(state));
     [bytes, left] = await within(
       d,
       Promise.all([state.get(key), o.swr ? state.ttl(key) : undefined]),
@@ -196,7 +207,7 @@ async function storeValue<T>(
   const bytes = encodeWith(o.codec, key, value);
   const ttl = o.ttl === undefined ? undefined : o.ttl + o.swr;
   try {
-    const d = deadline(o.timeoutMs, `${o.what} store`, settlesLocally(state));
+    const d = deadline(o.timeoutMs, `${o.what} store`, timerOf(state));
     await within(d, state.set(key, bytes, ttl === undefined ? undefined : { ttl }));
   } catch (err) {
     if (o.policy === 'closed' || !isUnavailable(err)) throw err;

@@ -1,5 +1,5 @@
 import { assertDelta, decodeCounter, type StateManager } from '@pforge/state-core';
-import { deadline, settlesLocally, within } from './deadline.js';
+import { callTimerFor, deadline, within } from './deadline.js';
 import { resolveTimeout } from './options.js';
 import { SOURCE } from './source.js';
 
@@ -47,10 +47,10 @@ export interface Counter {
  */
 export function counter(state: StateManager, key: string, options: CounterOptions = {}): Counter {
   const timeoutMs = resolveTimeout(options.timeoutMs, `counter(${JSON.stringify(key)})`);
-  const local = settlesLocally(state);
+  const timer = callTimerFor(state);
   const setOptions = options.ttl === undefined ? undefined : { ttl: options.ttl };
   const call = <T>(op: string, p: () => Promise<T>): Promise<T> =>
-    within(deadline(timeoutMs, `counter ${op}(${JSON.stringify(key)})`, local), p());
+    within(deadline(timeoutMs, `counter ${op}(${JSON.stringify(key)})`, timer), p());
   const add = (delta: number) => call('increment', () => state.increment(key, delta, setOptions));
 
   return {

@@ -9,8 +9,8 @@ export interface Deadline {
   readonly ms: number;
   /** What is waiting, for messages, e.g. `rate limiter consume()`. */
   readonly what: string;
-  /** The store settles every call locally, so {@link within} arms no timer. */
-  readonly local: boolean;
+  /** What bounds the calls; `undefined` for a store that settles locally: no timer at all. */
+  readonly timer: CallTimer | undefined;
 }
 
 /**
@@ -21,9 +21,14 @@ export function settlesLocally(state: StateManager): boolean {
   return stateInfo(state)?.settlesLocally === true;
 }
 
-/** A deadline `ms` from now; `local` (see {@link settlesLocally}) skips the timers. */
-export function deadline(ms: number, what: string, local: boolean): Deadline {
-  return { at: Date.now() + ms, ms, what, local };
+/** A {@link CallTimer} for a pattern on `state`, or `undefined` when its calls settle locally. */
+export function callTimerFor(state: StateManager): CallTimer | undefined {
+  return settlesLocally(state) ? undefined : new CallTimer();
+}
+
+/** A deadline `ms` from now, enforced by `timer` (none: see {@link callTimerFor}). */
+export function deadline(ms: number, what: string, timer: CallTimer | undefined): Deadline {
+  return { at: Date.now() + ms, ms, what, timer };
 }
 
 /** The `ERR_STATE_UNAVAILABLE` a timed-out call rejects with. */
@@ -70,15 +75,97 @@ export function withTimer<T>(p: Promise<T>, ms: number, reason: () => unknown): 
  * write may still land after the timeout.
  */
 export function within<T>(d: Deadline, p: Promise<T>): Promise<T> {
-  if (d.local) return p;
-  // One timer per call (a setTimeout/clearTimeout pair, about 0.3 µs measured) rather than a
-  // shared watchdog: nothing module-wide, nothing polling, and settled on time.
-  const left = d.at - Date.now();
-  if (left <= 0) {
+  if (d.timer === undefined) return p;
+  if (Date.now() >= d.at) {
     p.catch(() => {}); // its outcome no longer matters
     return Promise.reject(timeoutError(d));
   }
-  return withTimer(p, left, () => timeoutError(d));
+  return d.timer.race(d, p);
+}
+
+/** One call waiting in a {@link CallTimer}: a node of its list. */
+class Waiting<T> {
+  prev: Waiting<never> | undefined = undefined;
+  next: Waiting<never> | undefined = undefined;
+  linked = true;
+  resolve: (value: T) => void = noop;
+  reject: (err: unknown) => void = noop;
+  constructor(readonly d: Deadline) {}
+}
+
+const noop = (): void => {};
+
+/**
+ * Bounds the backend calls of one pattern instance (a limiter, a session store, a counter,
+ * `getOrCompute` on one manager) with ONE unref'd timer, armed for the earliest deadline among
+ * its calls in flight and re-armed when it fires. The calls wait in a linked list rather than
+ * a `Set` (which would give each call an identity hash). Measured against a timer per call (a
+ * `setTimeout`/`clearTimeout` pair): about 0.15 µs per call instead of 0.3 µs, which showed as
+ * 5–15 % of throughput with 64 Redis calls in flight on a loaded 2-core machine.
+ */
+export class CallTimer {
+  #head: Waiting<never> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedAt = Number.POSITIVE_INFINITY;
+
+  /** Resolves as `p`, or rejects with the timeout error of `d` once `d.at` passes. */
+  race<T>(d: Deadline, p: Promise<T>): Promise<T> {
+    const w = new Waiting<T>(d);
+    const out = new Promise<T>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
+    });
+    this.#link(w);
+    if (d.at < this.#armedAt) this.#arm(d.at);
+    p.then(
+      (value) => this.#unlink(w) && w.resolve(value),
+      (err: unknown) => this.#unlink(w) && w.reject(err),
+    );
+    return out;
+  }
+
+  /** Rejects every call past its deadline, then re-arms for the earliest one left. */
+  #expire(): void {
+    this.#timer = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let w = this.#head; w !== undefined; ) {
+      const next = w.next;
+      if (w.d.at <= now) {
+        this.#unlink(w);
+        w.reject(timeoutError(w.d));
+      } else earliest = Math.min(earliest, w.d.at);
+      w = next;
+    }
+    if (earliest !== Number.POSITIVE_INFINITY) this.#arm(earliest);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#armedAt = at;
+    const ms = Math.min(Math.max(1, at - Date.now()), MAX_TIMER_MS);
+    this.#timer = setTimeout(() => this.#expire(), ms);
+    this.#timer.unref?.();
+  }
+
+  #link(w: Waiting<never>): void {
+    w.next = this.#head;
+    if (this.#head !== undefined) this.#head.prev = w;
+    this.#head = w;
+  }
+
+  /** Takes `w` off the list; `false` when it was already settled. */
+  #unlink(w: Waiting<never>): boolean {
+    if (!w.linked) return false;
+    w.linked = false;
+    if (w.prev !== undefined) w.prev.next = w.next;
+    else this.#head = w.next;
+    if (w.next !== undefined) w.next.prev = w.prev;
+    w.prev = undefined;
+    w.next = undefined;
+    return true;
+  }
 }
 
 /** Whether `err` means "the backend is unavailable" (so a failure policy applies). */

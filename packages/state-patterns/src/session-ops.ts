@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Codec, StateManager } from '@pforge/state-core';
 import { decodeWith, encodeWith } from './codec.js';
-import { checkDeadline, type Deadline, deadline, within } from './deadline.js';
+import { type CallTimer, checkDeadline, type Deadline, deadline, within } from './deadline.js';
 
 /** A live session. */
 export interface Session<T> {
@@ -24,8 +24,8 @@ export interface SessionContext {
   readonly prefix: string;
   readonly codec: Codec<unknown>;
   readonly timeoutMs: number;
-  /** The store settles locally: no timers. */
-  readonly local: boolean;
+  /** Bounds the store's calls; `undefined` when they settle locally (no timer). */
+  readonly timer: CallTimer | undefined;
   /** `absoluteTtlMs`, or the longest ttl when there is none. */
   readonly span: number;
 }
@@ -42,7 +42,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 
 const isId = (id: unknown): id is string => typeof id === 'string' && ID_PATTERN.test(id);
 const dl = (c: SessionContext, op: string, id = '') =>
-  deadline(c.timeoutMs, `session ${op}(${id ? `${id.slice(0, 6)}…` : ''})`, c.local);
+  deadline(c.timeoutMs, `session ${op}(${id ? `${id.slice(0, 6)}…` : ''})`, c.timer);
 const decode = (c: SessionContext, key: string, bytes: Uint8Array) =>
   decodeWith(c.codec, key, bytes) as SessionRecord;
 const sessionOf = <T>(id: string, rec: SessionRecord, expiresAt: number): Session<T> => ({

@@ -1,5 +1,5 @@
 import { type Codec, jsonCodec, MAX_TTL_MS, type StateManager } from '@pforge/state-core';
-import { settlesLocally } from './deadline.js';
+import { callTimerFor } from './deadline.js';
 import { assertPositiveInt, resolveTimeout } from './options.js';
 import {
   createSession,
@@ -103,7 +103,7 @@ function resolveSessionOptions(state: StateManager, options: SessionOptions): Se
     prefix: options.prefix ?? 'sess:',
     codec: options.codec ?? jsonCodec,
     timeoutMs: resolveTimeout(options.timeoutMs, where),
-    local: settlesLocally(state),
+    timer: callTimerFor(state),
     span: Math.min(MAX_TTL_MS, options.absoluteTtlMs ?? MAX_TTL_MS),
   };
 }

@@ -11,7 +11,7 @@ import {
 } from '../src/index.js';
 import { declareLocality, delegate } from './locality.js';
 import { createMapStore } from './map-backend.js';
-import { rkey } from './targets.js';
+import { rkey, sleep } from './targets.js';
 
 const TIMEOUT_MS = 4_321;
 
@@ -42,10 +42,8 @@ async function useEveryPattern(state: StateManager): Promise<void> {
 /** The timers the patterns arm while `run` runs (any timer of at most TIMEOUT_MS). */
 async function timersDuring(run: () => Promise<void>) {
   const armed: unknown[] = [];
-  const cleared = new Set<unknown>();
   const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
   const setIntervalSpy = vi.spyOn(globalThis, 'setInterval');
-  const clearSpy = vi.spyOn(globalThis, 'clearTimeout');
   try {
     await run();
   } finally {
@@ -56,8 +54,7 @@ async function timersDuring(run: () => Promise<void>) {
       (call[1] ?? 0) <= TIMEOUT_MS ? [spy.mock.results[i]?.value] : [],
     );
   armed.push(...ours(setTimeoutSpy), ...ours(setIntervalSpy));
-  for (const [handle] of clearSpy.mock.calls) cleared.add(handle);
-  return { armed, cleared };
+  return { armed, polling: ours(setIntervalSpy).length };
 }
 
 describe('the deadline', () => {
@@ -85,14 +82,35 @@ describe('the deadline', () => {
     ['declares it does not settle locally', false],
     ['says nothing about itself', undefined],
   ] as const)(
-    'arms a timer per backend call, each cleared when the call settles, when the store %s',
+    "arms one unref'd timer per pattern instance, not one per call, when the store %s",
     async (_name, local) => {
       const state = await memory(local);
-      const { armed, cleared } = await timersDuring(() => useEveryPattern(state));
-      expect(armed.length).toBeGreaterThanOrEqual(20);
-      for (const t of armed) expect(cleared.has(t)).toBe(true);
+      const { armed, polling } = await timersDuring(() => useEveryPattern(state));
+      expect(polling).toBe(0); // no watchdog interval
+      // Two counters, getOrCompute on one manager, one session store, three limiters; 23 calls.
+      expect(armed.length).toBeGreaterThanOrEqual(1);
+      expect(armed.length).toBeLessThanOrEqual(7);
+      for (const t of armed) expect((t as NodeJS.Timeout).hasRef()).toBe(false);
     },
   );
+
+  it('settles each call of one instance at its own deadline', async () => {
+    const hang = new Proxy(delegate(createMapStore().open()), {
+      get: (target, prop) =>
+        prop === 'increment' ? () => new Promise<never>(() => {}) : Reflect.get(target, prop),
+    });
+    const limiter = createFixedWindowLimiter(hang, { limit: 1, windowMs: 60_000, timeoutMs: 400 });
+    const start = Date.now();
+    const settledAt = (p: Promise<unknown>) => p.then(() => Date.now() - start);
+    const first = settledAt(limiter.consume('a'));
+    await sleep(300);
+    const second = settledAt(limiter.consume('b'));
+    const [a, b] = await Promise.all([first, second]);
+    expect(a).toBeGreaterThanOrEqual(395);
+    expect(a).toBeLessThan(700); // before the second call's deadline: it did not wait for it
+    expect(b).toBeGreaterThanOrEqual(695);
+    expect(b).toBeLessThan(3_000);
+  });
 
   it('still bounds a store that says nothing about itself (driver base)', async () => {
     const hang = new Proxy(createMapStore().open(), {

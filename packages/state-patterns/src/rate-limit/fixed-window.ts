@@ -70,7 +70,7 @@ class FixedWindow {
     const key = `${b.prefix}${id}:${win}`;
     const resetMs = (win + 1) * windowMs - now;
     // A store that settles locally needs no deadline: the bare increment is the hot path.
-    const d = b.local ? undefined : callDeadline(b, 'consume');
+    const d = b.timer === undefined ? undefined : callDeadline(b, 'consume');
     let n: number;
     try {
       // (a manager that throws synchronously, against the contract, lands here too)

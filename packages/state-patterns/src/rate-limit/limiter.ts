@@ -1,10 +1,11 @@
 import { StateError, type StateManager } from '@pforge/state-core';
 import {
+  type CallTimer,
+  callTimerFor,
   checkDeadline,
   type Deadline,
   deadline,
   isUnavailable,
-  settlesLocally,
   within,
 } from '../deadline.js';
 import {
@@ -78,8 +79,8 @@ export interface LimiterBase {
   readonly prefix: string;
   readonly policy: FailurePolicy;
   readonly timeoutMs: number;
-  /** The store settles locally: no timers (see `settlesLocally`). */
-  readonly local: boolean;
+  /** Bounds this limiter's calls; `undefined` when the store settles locally (no timer). */
+  readonly timer: CallTimer | undefined;
   readonly name: string;
   /** `<name> consume()`, for timeout messages. */
   readonly consumeLabel: string;
@@ -115,7 +116,7 @@ export function resolveLimiterOptions(
     prefix,
     policy: resolvePolicy(options.failurePolicy, 'closed', where),
     timeoutMs: resolveTimeout(options.timeoutMs, where),
-    local: settlesLocally(state),
+    timer: callTimerFor(state),
     name,
     consumeLabel: `${name} consume()`,
     resetLabel: `${name} reset()`,
@@ -155,7 +156,7 @@ export function corruptState(b: LimiterBase, key: string): StateError {
 
 /** A deadline for one call of limiter `b` (the label is built once per limiter and op). */
 export function callDeadline(b: LimiterBase, op: 'consume' | 'reset'): Deadline {
-  return deadline(b.timeoutMs, op === 'consume' ? b.consumeLabel : b.resetLabel, b.local);
+  return deadline(b.timeoutMs, op === 'consume' ? b.consumeLabel : b.resetLabel, b.timer);
 }
 
 /** The result the failure policy gives for `err`, or rethrows `err` when no policy applies. */
