@@ -47,22 +47,9 @@ export function createMemoryOperations(space: Keyspace, onClose: () => void): St
     setMany: (entries) => writeMany(space, entries),
     deleteMany: (keys) => deleteMany(space, keys),
     increment: (key, delta, ttlMs) => increment(space, key, delta, ttlMs),
-    compareAndSwap: (key, expected, next, ttlMs) => {
-      const rec = space.live(key);
-      const same =
-        expected === undefined
-          ? rec === undefined
-          : rec !== undefined && equalBytes(arena.view(rec), expected);
-      if (!same) return false;
-      if (next !== undefined) space.write(key, next, expiryOf(ttlMs));
-      else if (rec !== undefined) space.drop(rec);
-      return true;
-    },
-    ttl: (key) => {
-      const rec = space.live(key);
-      if (rec === undefined) return undefined;
-      return rec.expiresAt === NEVER ? null : Math.max(1, Math.ceil(rec.expiresAt - now()));
-    },
+    compareAndSwap: (key, expected, next, ttlMs) =>
+      compareAndSwap(space, key, expected, next, ttlMs),
+    ttl: (key) => ttlOf(space, key),
     expire: (key, ttlMs) => {
       const rec = space.live(key);
       if (rec === undefined) return false;
@@ -80,11 +67,36 @@ export function createMemoryOperations(space: Keyspace, onClose: () => void): St
   };
 }
 
+function compareAndSwap(
+  space: Keyspace,
+  key: string,
+  expected: Uint8Array | undefined,
+  next: Uint8Array | undefined,
+  ttlMs: number | undefined,
+): boolean {
+  const rec = space.live(key);
+  const same =
+    expected === undefined
+      ? rec === undefined
+      : rec !== undefined && equalBytes(space.arena.view(rec), expected);
+  if (!same) return false;
+  if (next !== undefined) space.write(key, next, expiryOf(ttlMs));
+  else if (rec !== undefined) space.drop(rec);
+  return true;
+}
+
+/** Milliseconds left (at least 1), `null` without expiry, `undefined` when absent. */
+function ttlOf(space: Keyspace, key: string): number | null | undefined {
+  const rec = space.live(key);
+  if (rec === undefined) return undefined;
+  return rec.expiresAt === NEVER ? null : Math.max(1, Math.ceil(rec.expiresAt - now()));
+}
+
 /**
  * `increment`: the clock is read at most once, to check an existing key's expiry, and that
  * same reading starts the ttl of a key this call creates.
  */
-function increment(space: Keyspace, key: string, delta: number, ttlMs: number | undefined) {
+function increment(space: Keyspace, key: string, delta: number, ttlMs: number | undefined): number {
   let rec = space.map.get(key);
   let t = -1;
   if (rec !== undefined && rec.expiresAt !== NEVER) {

@@ -21,7 +21,7 @@ export class MemoryRecord implements ValueSlot, HeapItem {
    * earlier when the expiry was pushed later (the sweep re-files it then, so extending a TTL
    * costs O(1)).
    */
-  checkAt = 0;
+  checkAt = NEVER;
   /** Position in the expiry heap, -1 when it never expires. */
   heapIndex = -1;
   /** Insertion order in its namespace (the order of the namespace's map); a move renews it. */
