@@ -11,7 +11,7 @@
  * the previous commit, built in a `git worktree`) to add its fixed window beside ours, on the
  * same managers, in the same rounds.
  */
-import { attachStateInfo, type StateManager, stateInfo } from '@pforge/state-core';
+import type { StateManager } from '@pforge/state-core';
 import { createMemoryState } from '@pforge/state-memory';
 import { createFixedWindowLimiter } from '@pforge/state-patterns';
 import { createRedisState } from '@pforge/state-redis';
@@ -91,15 +91,8 @@ async function previousFactory(): Promise<FixedWindowFactory | undefined> {
   return mod.createFixedWindowLimiter;
 }
 
-/** Until the memory backend attaches its info itself: memory settles every call locally. */
-function declareLocal(state: StateManager): StateManager {
-  if (stateInfo(state) !== undefined) return state;
-  const info = { backend: 'memory', source: '@pforge/state-memory', namespace: 'bench-rl' };
-  return attachStateInfo(state, { ...info, settlesLocally: true });
-}
-
 export async function run(): Promise<void> {
-  const memState = declareLocal(await createMemoryState({ namespace: 'bench-rl' }));
+  const memState = await createMemoryState({ namespace: 'bench-rl' });
   const oursMem = createFixedWindowLimiter(memState, { limit: LIMIT, windowMs: WINDOW_MS });
   const prev = await previousFactory();
   const prevOn = (state: StateManager, wrap: typeof seq): BenchCase[] => {
