@@ -1,4 +1,5 @@
-import { type Entry, equalBytes, isStateError, type StateManager } from '@pforge/state-core';
+import { type Entry, isStateError, type StateManager } from '@pforge/state-core';
+import { equalBytes } from '@pforge/state-core/backend';
 import type { DumpEntry } from './ndjson.js';
 
 /**

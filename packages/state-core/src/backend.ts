@@ -8,6 +8,7 @@ export { addCounter, decodeCounter, encodeCounter } from './counter.js';
 export type { BackendAlias, BackendDefinition, BackendSpec } from './define-backend.js';
 export { defineBackend, isBackendDefinition } from './define-backend.js';
 export type { ConfigIssue } from './errors.js';
+export { describeValue } from './errors.js';
 export type { InspectionValue } from './info.js';
 export type { GuardedCall, ManagerSpec } from './manager.js';
 export { createManager } from './manager.js';
@@ -31,6 +32,7 @@ export type {
 export { defineOptions } from './options-declaration.js';
 export { formatOptionsTable } from './options-docs.js';
 export { redactText, safeCause, urlSecrets } from './redact.js';
+export { suggestName } from './suggest.js';
 export { closedError, toStateError } from './to-state-error.js';
 export { expiresAtFor } from './ttl.js';
 export type { Validators } from './validators.js';

@@ -1,4 +1,5 @@
-import { type ConfigIssue, configError, StateError, suggestName } from '@pforge/state-core';
+import { StateError } from '@pforge/state-core';
+import { type ConfigIssue, configError, suggestName } from '@pforge/state-core/backend';
 
 /** Options of {@link createKeyvAdapter}. */
 export interface KeyvAdapterOptions {

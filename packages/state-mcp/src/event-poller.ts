@@ -1,5 +1,6 @@
 import type { ServerEvent } from '@modelcontextprotocol/server';
-import { decodeCounter, type StateManager } from '@pforge/state-core';
+import type { StateManager } from '@pforge/state-core';
+import { decodeCounter } from '@pforge/state-core/backend';
 import { SOURCE } from './errors.js';
 
 /** One stored event: who published it and what. */

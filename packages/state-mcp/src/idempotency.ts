@@ -1,4 +1,5 @@
-import { type Codec, describeValue, jsonCodec, type StateManager } from '@pforge/state-core';
+import { type Codec, jsonCodec, type StateManager } from '@pforge/state-core';
+import { describeValue } from '@pforge/state-core/backend';
 import { digestOf, idOf } from './digest.js';
 import { IdempotencyError, invalidOption, positiveInt } from './errors.js';
 import { FencingTokens } from './fence.js';

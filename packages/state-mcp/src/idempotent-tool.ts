@@ -3,7 +3,8 @@ import type {
   InputRequiredResult,
   ServerContext,
 } from '@modelcontextprotocol/server';
-import { type Codec, describeValue, StateError } from '@pforge/state-core';
+import { type Codec, StateError } from '@pforge/state-core';
+import { describeValue } from '@pforge/state-core/backend';
 import {
   IdempotencyError,
   type IdempotencyFailure,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeValue, type StateManager } from '@pforge/state-core';
+import type { StateManager } from '@pforge/state-core';
+import { describeValue } from '@pforge/state-core/backend';
 import { IdempotencyError } from './errors.js';
 import { decodeRecord, type StoredRecord } from './record.js';
 

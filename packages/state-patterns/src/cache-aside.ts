@@ -1,11 +1,11 @@
 import {
-  assertTtl,
   type Codec,
   jsonCodec,
   MAX_TTL_MS,
   StateError,
   type StateManager,
 } from '@pforge/state-core';
+import { createValidators } from '@pforge/state-core/backend';
 import { decodeWith, encodeWith } from './codec.js';
 import { type CallTimer, callTimerFor, deadline, isUnavailable, within } from './deadline.js';
 import {
@@ -17,6 +17,8 @@ import {
 } from './options.js';
 import { boundedCompute, FlightTable } from './single-flight.js';
 import { SOURCE } from './source.js';
+
+const validators = createValidators(SOURCE);
 
 /** Default of `getOrCompute`'s `computeTimeoutMs`: how long one computation may run. */
 export const DEFAULT_COMPUTE_TIMEOUT_MS = 30_000;
@@ -126,7 +128,7 @@ interface Resolved<T> {
 
 function resolveOptions<T>(options: GetOrComputeOptions<T>, key: string): Resolved<T> {
   const where = `getOrCompute(${JSON.stringify(key)})`;
-  if (options.ttl !== undefined) assertTtl(options.ttl, key, SOURCE);
+  if (options.ttl !== undefined) validators.setOptions({ ttl: options.ttl }, key);
   const swr = options.staleWhileRevalidateMs ?? 0;
   if (swr !== 0) {
     assertPositiveInt(swr, 'staleWhileRevalidateMs', where);

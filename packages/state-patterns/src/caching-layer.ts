@@ -1,5 +1,4 @@
 import {
-  copyBytes,
   type Entry,
   isValidKey,
   type PrefixOptions,
@@ -7,6 +6,7 @@ import {
   StateError,
   type StateManager,
 } from '@pforge/state-core';
+import { copyBytes } from '@pforge/state-core/backend';
 import { type Cached, CacheMemory } from './cache-memory.js';
 import {
   type CacheStats,

@@ -1,7 +1,10 @@
-import { assertDelta, decodeCounter, type StateManager } from '@pforge/state-core';
+import type { StateManager } from '@pforge/state-core';
+import { createValidators, decodeCounter } from '@pforge/state-core/backend';
 import { callTimerFor, deadline, within } from './deadline.js';
 import { resolveTimeout } from './options.js';
 import { SOURCE } from './source.js';
+
+const validators = createValidators(SOURCE);
 
 /** Options of {@link counter}. */
 export interface CounterOptions {
@@ -57,7 +60,7 @@ export function counter(state: StateManager, key: string, options: CounterOption
     key,
     increment: (by = 1) => add(by),
     decrement: async (by = 1) => {
-      assertDelta(by, key, SOURCE);
+      validators.delta(by, key);
       return add(-by);
     },
     get: () => call('get', async () => decodeCounter(await state.get(key), key, SOURCE)),
