@@ -1,17 +1,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { DemoContext } from './context.js';
+import type { DemoApp } from './app.js';
+import { describeError } from './describe-error.js';
 import { log } from './log.js';
-import { describeError } from './tool.js';
-import type { RunningTransport } from './transports/stdio.js';
+import type { RunningTransport } from './transports/running-transport.js';
 
 /** The server's shutdown: once, in order, whatever asks for it (a signal, stdin closing). */
 export class Lifecycle {
-  readonly #ctx: DemoContext;
+  readonly #app: DemoApp;
   #transport: RunningTransport | undefined;
   #stopping: Promise<void> | undefined;
 
-  constructor(ctx: DemoContext) {
-    this.#ctx = ctx;
+  constructor(app: DemoApp) {
+    this.#app = app;
   }
 
   /** Whether shutdown has begun. */
@@ -39,7 +39,7 @@ export class Lifecycle {
 
   /**
    * Stops taking connections and calls, lets the calls in progress finish and their answers
-   * be written, closes the transport, then the state. Idempotent.
+   * be written, closes the transport, then the event bus and the state. Idempotent.
    */
   shutdown(reason: string): Promise<void> {
     this.#stopping ??= this.#stop(reason);
@@ -50,10 +50,10 @@ export class Lifecycle {
     log(`${reason}: shutting down`);
     try {
       this.#transport?.stopAccepting();
-      await this.#ctx.inFlight.drain();
+      await this.#app.inFlight.drain();
       await nextTurn(); // the answers of the last calls are written before the transport closes
       await this.#transport?.close();
-      await this.#ctx.close();
+      await this.#app.close();
       log('state closed');
     } catch (err) {
       log(`shutdown failed: ${describeError(err)}`);

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * The demo MCP server: `node dist/main.js [--config <file>] [--http <port>]`. Serves over stdio
- * by default (for an MCP client that spawns it) or Streamable HTTP; closes its state cleanly on
- * SIGINT, SIGTERM or when the stdio client goes away.
+ * by default (for an MCP client that spawns it) or Streamable HTTP, where any number of
+ * instances on one store answer any request; closes its state cleanly on SIGINT, SIGTERM or
+ * when the stdio client goes away.
  */
+import { createDemoApp, type DemoApp } from './app.js';
 import { type CliOptions, parseCli, USAGE, UsageError } from './cli-options.js';
-import { createDemoContext, type DemoContext } from './context.js';
+import { describeError } from './describe-error.js';
 import { Lifecycle } from './lifecycle.js';
 import { log } from './log.js';
 import { createDemoServer } from './server.js';
 import { openState } from './state.js';
-import { describeError } from './tool.js';
-import { serveHttp } from './transports/http.js';
-import { type RunningTransport, serveStdio } from './transports/stdio.js';
+import { isLoopback, serveHttp } from './transports/http.js';
+import type { RunningTransport } from './transports/running-transport.js';
+import { serveStdio } from './transports/stdio.js';
 
 async function main(): Promise<void> {
   const cli = parseCliOrExit();
@@ -20,19 +22,19 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  let ctx: DemoContext;
+  let app: DemoApp;
   try {
-    ctx = createDemoContext(await openState(cli.configPath));
+    app = createDemoApp(await openState(cli.configPath), { leaseMs: cli.leaseMs });
   } catch (err) {
     return fail(`cannot open the state: ${describeError(err)}`);
   }
-  const lifecycle = new Lifecycle(ctx);
+  const lifecycle = new Lifecycle(app);
   lifecycle.handleSignals();
   let transport: RunningTransport;
   try {
-    transport = await serve(cli, ctx, lifecycle);
+    transport = await serve(cli, app, lifecycle);
   } catch (err) {
-    await ctx.close();
+    await app.close();
     return fail(`cannot serve: ${describeError(err)}`);
   }
   lifecycle.attach(transport);
@@ -41,30 +43,31 @@ async function main(): Promise<void> {
     await transport.close();
     return;
   }
-  announce(cli, ctx, transport);
+  announce(cli, app, transport);
 }
 
-function serve(cli: CliOptions, ctx: DemoContext, lifecycle: Lifecycle): Promise<RunningTransport> {
+async function serve(
+  cli: CliOptions,
+  app: DemoApp,
+  lifecycle: Lifecycle,
+): Promise<RunningTransport> {
+  const newServer = () => createDemoServer(app);
   if (cli.httpPort === undefined) {
-    return serveStdio(createDemoServer(ctx), () => void lifecycle.shutdown('stdin closed'));
+    return serveStdio(newServer, () => void lifecycle.shutdown('stdin closed'));
   }
-  return serveHttp(() => createDemoServer(ctx), cli.httpPort, cli.host);
+  return serveHttp(app, newServer, cli.httpPort, cli.host);
 }
 
-function announce(cli: CliOptions, ctx: DemoContext, transport: RunningTransport): void {
-  // Tests read the HTTP address from this line (with `--http 0` the port is picked by the OS).
-  log(`listening on ${transport.description}`);
+function announce(cli: CliOptions, app: DemoApp, transport: RunningTransport): void {
+  // Tests and the demo driver read the HTTP address from this line (`--http 0` lets the OS pick).
+  log(`listening on ${transport.description} (pid ${process.pid})`);
   if (cli.httpPort !== undefined && !isLoopback(cli.host)) {
     log(
       `warning: serving on ${cli.host} without authentication: whoever reaches it can call the tools`,
     );
   }
-  const { backend, namespace, configFile } = ctx.info;
+  const { backend, namespace, configFile } = app.info;
   log(`state: ${backend}, namespace "${namespace}", config ${configFile}`);
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function parseCliOrExit(): CliOptions {

@@ -2,25 +2,16 @@ import type { StateManager } from '@pforge/state-core';
 import {
   type Counter,
   counter,
-  createSessions,
   createSlidingWindowLimiter,
   getOrCompute,
   type RateLimiter,
-  type SessionStore,
 } from '@pforge/state-patterns';
-import { PRIME_CACHE_TTL_MS } from './tools/nth-prime.js';
-import { PING_LIMIT, PING_WINDOW_MS } from './tools/rate-limited-ping.js';
-import { SESSION_IDLE_MS } from './tools/session-create.js';
-
-/** Session data: a JSON object. */
-export type SessionData = Record<string, unknown>;
+import { PING_LIMIT, PING_WINDOW_MS, PRIME_CACHE_TTL_MS } from './settings.js';
 
 /** The patterns of @pforge/state-patterns the tools use, all on one state. */
 export interface DemoPatterns {
   /** The counter `name` (key `counter:<name>`). */
   counter(name: string): Counter;
-  /** Sessions with a rolling {@link SESSION_IDLE_MS} expiry (keys `sess:<id>`). */
-  sessions: SessionStore<SessionData>;
   /** {@link PING_LIMIT} calls per {@link PING_WINDOW_MS} per caller (keys `ping:<caller>`). */
   pingLimiter: RateLimiter;
   /**
@@ -37,11 +28,6 @@ export interface DemoPatterns {
 export function createDemoPatterns(state: StateManager): DemoPatterns {
   return {
     counter: (name) => counter(state, `counter:${name}`),
-    sessions: createSessions<SessionData>(state, {
-      ttlMs: SESSION_IDLE_MS,
-      rolling: true,
-      touchOnGet: true,
-    }),
     pingLimiter: createSlidingWindowLimiter(state, {
       limit: PING_LIMIT,
       windowMs: PING_WINDOW_MS,

@@ -1,8 +1,13 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import { isStateError } from '@pforge/state-core';
-import type * as z from 'zod';
-import type { DemoContext } from './context.js';
+import type {
+  CallToolResult,
+  McpServer,
+  ServerContext,
+  ToolAnnotations,
+} from '@modelcontextprotocol/server';
+import { idempotentTool } from '@pforge/state-mcp';
+import * as z from 'zod';
+import type { DemoApp } from './app.js';
+import { describeError } from './describe-error.js';
 import { log } from './log.js';
 
 /** What a tool returns: a line for a person or a model, and the same facts as data. */
@@ -25,8 +30,16 @@ export interface DemoTool<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   output: O;
   /** Hints for clients (every demo tool is closed-world: it touches only the state). */
   annotations?: ToolAnnotations;
-  run(args: z.infer<z.ZodObject<I>>, ctx: DemoContext): Promise<ToolAnswer<O>>;
+  /**
+   * The argument holding an idempotency key: the tool then runs at most once per key across
+   * every instance on the store (`idempotentTool` of @pforge/state-mcp), and a repeated
+   * request gets the recorded answer.
+   */
+  idempotencyKey?: Extract<keyof I, string>;
+  run(args: z.infer<z.ZodObject<I>>, app: DemoApp, ctx: ServerContext): Promise<ToolAnswer<O>>;
 }
+
+type Handler = (args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult>;
 
 /** Declares a tool (an identity function that keeps the schema types). */
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
@@ -36,30 +49,40 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 }
 
 /**
- * Registers `tool` on `server`. Every call is tracked (shutdown waits for it), timed for
+ * Registers `tool` on `server`. Every call is tracked (shutdown waits for it) and timed for
  * `state_stats`, and any failure becomes a tool error with a clear message, never a crash.
+ * An idempotent tool's failure is an answer too, recorded for its key like any other: once
+ * its side effect may have started, a retry must not run it again.
  */
 export function registerDemoTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   server: McpServer,
   tool: DemoTool<I, O>,
-  ctx: DemoContext,
+  app: DemoApp,
 ): void {
-  const handler = async (args: z.infer<z.ZodObject<I>>): Promise<CallToolResult> => {
-    if (ctx.inFlight.draining) return toolError(`${tool.name}: the server is shutting down`);
+  const answer: Handler = async (args, ctx) => {
+    try {
+      return toResult(await tool.run(args as z.infer<z.ZodObject<I>>, app, ctx));
+    } catch (err) {
+      return failure(tool.name, err);
+    }
+  };
+  const guarded: Handler =
+    tool.idempotencyKey === undefined
+      ? answer
+      : (idempotentTool(
+          app.idempotency,
+          { name: tool.name, keyArgument: tool.idempotencyKey },
+          answer,
+        ) as Handler);
+  const handler: Handler = async (args, ctx) => {
+    if (app.inFlight.draining) return toolError(`${tool.name}: the server is shutting down`);
     const started = performance.now();
     try {
-      const answer = await ctx.inFlight.run(() => tool.run(args, ctx));
-      return {
-        content: [{ type: 'text', text: answer.text }],
-        structuredContent: answer.data as Record<string, unknown>,
-        ...(answer.isError ? { isError: true } : {}),
-      };
+      return await app.inFlight.run(() => guarded(args, ctx));
     } catch (err) {
-      const message = `${tool.name} failed: ${describeError(err)}`;
-      log(message);
-      return toolError(message);
+      return failure(tool.name, err); // the idempotency layer could not claim the key: nothing ran
     } finally {
-      ctx.stats.recordCall(tool.name, performance.now() - started);
+      app.stats.recordCall(tool.name, performance.now() - started);
     }
   };
   server.registerTool(
@@ -67,8 +90,8 @@ export function registerDemoTool<I extends z.ZodRawShape, O extends z.ZodRawShap
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.input,
-      outputSchema: tool.output,
+      inputSchema: z.object(tool.input),
+      outputSchema: z.object(tool.output),
       annotations: { openWorldHint: false, ...tool.annotations },
     },
     // The SDK infers the same argument type from `inputSchema`; its generic signature cannot be
@@ -77,12 +100,20 @@ export function registerDemoTool<I extends z.ZodRawShape, O extends z.ZodRawShap
   );
 }
 
-function toolError(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
+function toResult<O extends z.ZodRawShape>(answer: ToolAnswer<O>): CallToolResult {
+  return {
+    content: [{ type: 'text', text: answer.text }],
+    structuredContent: answer.data as Record<string, unknown>,
+    ...(answer.isError ? { isError: true } : {}),
+  };
 }
 
-/** A one-line message for a failure: the state code when there is one, never a stack. */
-export function describeError(err: unknown): string {
-  if (isStateError(err)) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
+function failure(name: string, err: unknown): CallToolResult {
+  const message = `${name} failed: ${describeError(err)}`;
+  log(message);
+  return toolError(message);
+}
+
+function toolError(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
 }

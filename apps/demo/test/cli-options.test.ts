@@ -7,6 +7,7 @@ describe('parseCli', () => {
       configPath: undefined,
       httpPort: undefined,
       host: '127.0.0.1',
+      leaseMs: undefined,
       help: false,
     });
   });
@@ -26,6 +27,7 @@ describe('parseCli', () => {
     });
     expect(parseCli(['--http', '0'], {}).httpPort).toBe(0);
     expect(parseCli(['-h'], {}).help).toBe(true);
+    expect(parseCli(['--lease-ms', '1500'], {}).leaseMs).toBe(1500);
   });
 
   it.each([
@@ -34,6 +36,9 @@ describe('parseCli', () => {
     [['--http', '-1']],
     [['--http']],
     [['--port', '1']],
+    [['--lease-ms', '50']],
+    [['--lease-ms', '1e4']],
+    [['--lease-ms', '700000']],
     [['serve']],
   ])('rejects %j with a UsageError', (argv) => {
     expect(() => parseCli(argv, {})).toThrow(UsageError);

@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { MODERN_PROTOCOL } from '../src/client/connect.js';
+import { type ServerInstance, startInstance } from '../src/client/instances.js';
 
 /** The built server (turbo builds it before `test`). */
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -33,7 +34,8 @@ export function writeConfig(dir: string, stateBlock: string, name = 'pforge.yaml
   return file;
 }
 
-function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+/** The test's environment for a child, without PFORGE_CONFIG. */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
@@ -49,11 +51,17 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
-/** Spawns the server over stdio with `args` and connects the SDK's client to it. */
+/**
+ * Spawns the server over stdio with `args` and connects an SDK v2 client to it, pinned to
+ * protocol 2026-07-28 (`modern: false`: the 2025 handshake).
+ */
 export async function connectStdio(
   args: string[],
-  env: Record<string, string> = {},
-  cwd?: string,
+  {
+    env = {},
+    cwd,
+    modern = true,
+  }: { env?: Record<string, string>; cwd?: string; modern?: boolean } = {},
 ): Promise<StdioSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -64,7 +72,10 @@ export async function connectStdio(
   });
   const log: string[] = [];
   transport.stderr?.on('data', (c: Buffer) => log.push(c.toString()));
-  const client = new Client({ name: 'demo-test', version: '0.0.0' });
+  const client = new Client(
+    { name: 'demo-test', version: '0.0.0' },
+    modern ? { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } } : {},
+  );
   try {
     await client.connect(transport);
   } catch (err) {
@@ -74,58 +85,9 @@ export async function connectStdio(
   return { client, transport, stderr: () => log.join(''), close: () => client.close() };
 }
 
-/** A server process serving Streamable HTTP on a port the OS picked. */
-export interface HttpServer {
-  url: URL;
-  child: ChildProcess;
-  stderr(): string;
-  /** SIGTERM, and resolves the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/** Starts `main.js --http 0 --config <file>` and waits for its "listening on" line. */
-export function startHttpServer(configFile: string): Promise<HttpServer> {
-  const child = spawn(process.execPath, [MAIN, '--http', '0', '--config', configFile], {
-    env: childEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const log: string[] = [];
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not listen:\n${log.join('')}`)),
-      20_000,
-    );
-    child.stderr!.on('data', (c: Buffer) => {
-      log.push(c.toString());
-      const m = /listening on (http:\/\/\S+)/.exec(log.join(''));
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: new URL(m[1]!),
-          child,
-          stderr: () => log.join(''),
-          stop: () => {
-            child.kill('SIGTERM');
-            return exited;
-          },
-        });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${log.join('')}`));
-    });
-  });
-}
-
-/** A client connected over Streamable HTTP. */
-export async function connectHttp(url: URL): Promise<Client> {
-  const client = new Client({ name: 'demo-test', version: '0.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(url));
-  return client;
+/** Starts `main.js --http 0 --config <file> <args>` (the built server). */
+export function startHttpServer(configFile: string, args: string[] = []): Promise<ServerInstance> {
+  return startInstance(['--config', configFile, ...args], { main: MAIN, env: childEnv() });
 }
 
 /** Runs the server with `args` to its exit; resolves its exit code and output. */
@@ -143,4 +105,17 @@ export function runToExit(
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Polls `probe` every 20 ms until it returns true; false after `ms`. */
+export async function waitFor(
+  probe: () => Promise<boolean> | boolean,
+  ms = 10_000,
+): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await probe()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
 }

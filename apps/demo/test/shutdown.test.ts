@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { callTool } from '../src/tool-call.js';
+import { callTool } from '../src/client/tool-call.js';
 import { assertBuilt, connectStdio, runToExit, tempDir, writeConfig } from './helpers.js';
 
 describe('graceful shutdown', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { callTool } from '../src/tool-call.js';
+import { callTool } from '../src/client/tool-call.js';
 import { assertBuilt, connectStdio, type StdioSession, tempDir, writeConfig } from './helpers.js';
 
 const TOOLS = [
@@ -13,6 +13,7 @@ const TOOLS = [
   'session_destroy',
   'session_get',
   'state_stats',
+  'transfer',
 ];
 
 describe('over stdio with an LMDB config', () => {
@@ -91,6 +92,15 @@ describe('over stdio with an LMDB config', () => {
     expect(hit.data).toMatchObject({ prime: 1_299_709, from_cache: true });
     expect((await callTool(client, 'nth_prime', { n: 1 })).data.prime).toBe(2);
 
+    const transfer = { from: 'a', to: 'b', amount: 3, request_id: 'r-1' };
+    const moved = await callTool(client, 'transfer', transfer);
+    expect(moved.data).toMatchObject({ from_value: -3, to_value: 3 });
+    expect(moved.idempotency?.status).toBe('executed');
+    const again = await callTool(client, 'transfer', transfer);
+    expect(again.idempotency?.status).toBe('replayed');
+    expect(again.text).toBe(moved.text);
+    expect((await callTool(client, 'counter', { action: 'get', name: 'b' })).data.value).toBe(3);
+
     const stats = await callTool(client, 'state_stats');
     expect(stats.data).toMatchObject({
       backend: 'lmdb',
@@ -110,7 +120,7 @@ describe('over stdio with an LMDB config', () => {
     await first.close();
     // Started from elsewhere (as an MCP client may), with the config given by the environment:
     // the same store, and the backend package is still found.
-    const second = await connectStdio([], { PFORGE_CONFIG: config }, tmpdir());
+    const second = await connectStdio([], { env: { PFORGE_CONFIG: config }, cwd: tmpdir() });
     cleanup.push(() => second.close());
     expect(
       (await callTool(second.client, 'counter', { action: 'get', name: 'runs' })).data.value,
@@ -129,12 +139,33 @@ describe('over stdio with an LMDB config', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
       'backend: lmdb\npath: ${DEMO_TEST_DIR:-./from-default}\nnamespace: ${DEMO_TEST_NS}',
     );
-    const s = await connectStdio(['--config', config], { DEMO_TEST_NS: 'ns-from-env' }, tmpdir());
+    const s = await connectStdio(['--config', config], {
+      env: { DEMO_TEST_NS: 'ns-from-env' },
+      cwd: tmpdir(),
+    });
     cleanup.push(() => s.close());
     await callTool(s.client, 'counter', { action: 'increment' });
     const stats = await callTool(s.client, 'state_stats');
-    expect(stats.data).toMatchObject({ backend: 'lmdb', namespace: 'ns-from-env', key_count: 1 });
+    expect(stats.data).toMatchObject({ backend: 'lmdb', namespace: 'ns-from-env' });
+    expect(stats.data.key_count).toBeGreaterThanOrEqual(1);
     expect(existsSync(join(tmp.dir, 'from-default'))).toBe(true);
+  });
+
+  it('state_stats counts the state calls seen on the tracing channels, per backend and operation', async () => {
+    const tmp = tempDir();
+    cleanup.push(tmp.remove);
+    const s = await connectStdio(['--config', writeConfig(tmp.dir, 'backend: memory')]);
+    cleanup.push(() => s.close());
+    for (let i = 0; i < 3; i++) await callTool(s.client, 'counter', { action: 'increment' });
+    await callTool(s.client, 'counter', { action: 'get' });
+    const { data } = await callTool(s.client, 'state_stats');
+    const memory = (data.state_calls as Record<string, Record<string, unknown>>).memory!;
+    // Three counter increments, each notified on the bus (a sequence increment and an entry).
+    expect(memory.increment).toEqual({ calls: 6, errors: 0 });
+    expect(memory.set).toEqual({ calls: 3, errors: 0 });
+    expect(memory.get).toEqual({ calls: 1, errors: 0 });
+    expect(data.state_errors).toEqual({});
+    expect(data.event_bus).toMatchObject({ published: 3 });
   });
 
   it('keeps answering other calls while a long computation runs', async () => {
@@ -164,6 +195,8 @@ describe('over stdio with an LMDB config', () => {
       ['session_get', {}, /session_id/],
       ['session_create', { data: 'not an object' }, /data/],
       ['rate_limited_ping', { caller: '' }, /caller/],
+      ['transfer', { from: 'a', to: 'b', amount: 0, request_id: 'x' }, /amount/],
+      ['transfer', { from: 'a', to: 'b', amount: 1 }, /request_id/],
     ];
     for (const [tool, args, field] of cases) {
       const r = await callTool(client, tool, args);
@@ -171,9 +204,10 @@ describe('over stdio with an LMDB config', () => {
       expect(r.text).toMatch(/Input validation error/);
       expect(r.text).toMatch(field);
     }
-    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).resolves.toMatchObject({
-      isError: true,
-    });
+    // An unknown tool is a protocol error on 2026-07-28 (no longer an isError result).
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toThrow(
+      /no_such_tool not found/,
+    );
     expect((await callTool(client, 'counter', { action: 'increment' })).data.value).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { publishCounter } from '../counter-events.js';
 import { defineTool } from '../tool.js';
 
-/** Counter names: short, readable, safe in a key. */
+/** Counter names: short, readable, safe in a key and a URI. */
 export const counterName = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-"');
@@ -13,7 +14,8 @@ export const counterTool = defineTool({
   description:
     'Named counters kept in the state: "increment" adds `by` (default 1) atomically, ' +
     '"get" reads, "reset" sets it back to 0. Shared by every server on the same state, ' +
-    'and kept across restarts with a persistent backend.',
+    'and kept across restarts with a persistent backend. A change is notified to listeners ' +
+    'of the resource pforge-demo://counters/<name> on every instance.',
   input: {
     action: z.enum(['increment', 'get', 'reset']).describe('what to do'),
     name: counterName.default('default').describe('which counter'),
@@ -30,14 +32,17 @@ export const counterTool = defineTool({
     value: z.number().int(),
     action: z.enum(['increment', 'get', 'reset']),
   },
-  async run({ action, name, by }, ctx) {
-    const counter = ctx.patterns.counter(name);
+  async run({ action, name, by }, app) {
+    const counter = app.patterns.counter(name);
     let value: number;
-    if (action === 'increment') value = await counter.increment(by);
-    else if (action === 'get') value = await counter.get();
+    if (action === 'get') value = await counter.get();
     else {
-      await counter.reset();
-      value = 0;
+      if (action === 'increment') value = await counter.increment(by);
+      else {
+        await counter.reset();
+        value = 0;
+      }
+      publishCounter(app.bus, name, value);
     }
     return { text: `counter "${name}" = ${value}`, data: { name, value, action } };
   },

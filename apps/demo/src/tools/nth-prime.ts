@@ -1,12 +1,8 @@
 import * as z from 'zod';
 import { nthPrimeInWorker } from '../primes.js';
+import { MAX_N, PRIME_CACHE_TTL_MS } from '../settings.js';
 import { round } from '../stats.js';
 import { defineTool } from '../tool.js';
-
-/** The largest `n` the tool computes (keeps one computation under about a second). */
-export const MAX_N = 2_000_000;
-/** How long an answer stays cached, in ms. */
-export const PRIME_CACHE_TTL_MS = 10 * 60_000;
 
 /** `nth_prime`: an expensive computation, cached in the state with single-flight. */
 export const nthPrimeTool = defineTool({
@@ -24,14 +20,14 @@ export const nthPrimeTool = defineTool({
     from_cache: z.boolean(),
     elapsed_ms: z.number(),
   },
-  async run({ n }, ctx) {
+  async run({ n }, app) {
     const started = performance.now();
-    const { value: prime, fromCache } = await ctx.patterns.cached(`prime:${n}`, () =>
+    const { value: prime, fromCache } = await app.patterns.cached(`prime:${n}`, () =>
       nthPrimeInWorker(n),
     );
     const elapsed = round(performance.now() - started);
-    if (fromCache) ctx.stats.cache.hits++;
-    else ctx.stats.cache.misses++;
+    if (fromCache) app.stats.cache.hits++;
+    else app.stats.cache.misses++;
     return {
       text: `prime #${n} = ${prime} (${fromCache ? 'from cache' : 'computed'} in ${elapsed} ms)`,
       data: { n, prime, from_cache: fromCache, elapsed_ms: elapsed },

@@ -1,10 +1,6 @@
 import * as z from 'zod';
+import { PING_LIMIT, PING_WINDOW_MS } from '../settings.js';
 import { defineTool } from '../tool.js';
-
-/** How many calls each caller may make per window. */
-export const PING_LIMIT = 3;
-/** The sliding window of the limit, in ms. */
-export const PING_WINDOW_MS = 10_000;
 
 /** `rate_limited_ping`: answers at most {@link PING_LIMIT} calls per caller per window. */
 export const rateLimitedPingTool = defineTool({
@@ -30,8 +26,8 @@ export const rateLimitedPingTool = defineTool({
     retry_after_ms: z.number().int().describe('0 when allowed'),
     backend_unavailable: z.boolean().describe('refused because the state could not be reached'),
   },
-  async run({ caller }, ctx) {
-    const d = await ctx.patterns.pingLimiter.consume(caller);
+  async run({ caller }, app) {
+    const d = await app.patterns.pingLimiter.consume(caller);
     const data = {
       caller,
       allowed: d.allowed,
@@ -42,10 +38,10 @@ export const rateLimitedPingTool = defineTool({
       backend_unavailable: d.unavailable === true,
     };
     if (d.allowed) {
-      ctx.stats.rateLimit.allowed++;
+      app.stats.rateLimit.allowed++;
       return { text: `pong (${d.remaining} of ${PING_LIMIT} calls left in this window)`, data };
     }
-    ctx.stats.rateLimit.refused++;
+    app.stats.rateLimit.refused++;
     const seconds = (data.retry_after_ms / 1000).toFixed(1);
     if (d.unavailable) {
       return {

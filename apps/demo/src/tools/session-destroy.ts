@@ -6,12 +6,12 @@ import { sessionId } from './session-get.js';
 export const sessionDestroyTool = defineTool({
   name: 'session_destroy',
   title: 'Destroy a session',
-  description: 'Ends a session now; later reads do not find it.',
+  description: 'Ends a session now; later reads, on any instance, do not find it.',
   annotations: { destructiveHint: true, idempotentHint: true },
   input: { session_id: sessionId },
   output: { session_id: z.string(), destroyed: z.boolean() },
-  async run({ session_id }, ctx) {
-    const destroyed = await ctx.patterns.sessions.destroy(session_id);
+  async run({ session_id }, app, ctx) {
+    const destroyed = await app.sessions.delete(ctx, session_id);
     return {
       text: destroyed
         ? `session ${session_id} destroyed`

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineTool } from '../tool.js';
 import { sessionData } from './session-create.js';
 
-/** Session ids as the sessions pattern makes them. */
+/** Session handles as session_create returns them. */
 export const sessionId = z.string().min(1).max(200).describe('the id session_create returned');
 
 /** `session_get`: reads a session and renews its expiry. */
@@ -16,8 +16,8 @@ export const sessionGetTool = defineTool({
     found: z.boolean(),
     data: sessionData.optional(),
   },
-  async run({ session_id }, ctx) {
-    const data = (await ctx.patterns.sessions.get(session_id))?.data;
+  async run({ session_id }, app, ctx) {
+    const data = (await app.sessions.get(ctx, session_id))?.data;
     if (data === undefined) {
       return {
         text: `session ${session_id} not found (never created, expired or destroyed)`,

@@ -1,35 +1,43 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { localhostHostValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import type { DemoApp } from '../app.js';
 import { log } from '../log.js';
-import { McpSessions, reply } from './mcp-sessions.js';
-import type { RunningTransport } from './stdio.js';
+import type { RunningTransport } from './running-transport.js';
 
 /** The one path MCP is served on. */
 export const MCP_PATH = '/mcp';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * Serves MCP over Streamable HTTP at `http://<host>:<port>/mcp`, one MCP session per client
- * (each with its own `McpServer` from `newServer`, all sharing one state). Bound to a loopback
- * address, it refuses requests whose `Host` is not a loopback name (DNS rebinding).
+ * Serves MCP over Streamable HTTP at `http://<host>:<port>/mcp` with the SDK's
+ * `createMcpHandler`: every request gets a fresh server from `newServer`, so no request
+ * depends on an earlier one reaching this process. 2026-07-28 clients are served as they are;
+ * 2025-era clients are served stateless (the SDK's default `legacy: 'stateless'`). Bound to a
+ * loopback address, it refuses requests whose `Host` is not a loopback name (DNS rebinding).
  */
 export async function serveHttp(
+  app: DemoApp,
   newServer: () => McpServer,
   port: number,
   host: string,
 ): Promise<RunningTransport & { port: number }> {
-  const sessions = new McpSessions(newServer);
-  const checkHost = LOOPBACK_HOSTS.has(host === '::1' ? '[::1]' : host);
+  const onerror = (err: Error) => log(`MCP over HTTP: ${err.message}`);
+  const handler = createMcpHandler(() => newServer(), { bus: app.bus, onerror });
+  const serve = toNodeHandler(handler, { onerror });
+  const hostAllowed = isLoopback(host) ? localhostHostValidation() : () => true;
   const http = createServer((req, res) => {
-    route(req, res, sessions, checkHost).catch((err: unknown) => {
-      log(`HTTP request failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) reply(res, 500, 'Internal server error');
-      else res.end();
-    });
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname !== MCP_PATH) return reply(res, 404, `Not found: MCP is served at ${MCP_PATH}`);
+    if (!hostAllowed(req, res)) return; // answered 403
+    void serve(req, res);
   });
   await listen(http, port, host);
+  // This instance follows the shared bus from the start: a `subscriptions/listen` stream opened
+  // here then gets every event published on any instance after its acknowledgement. (After
+  // `listen`: the bus's timers are unref'd, so the server is what keeps the process up.)
+  const unfollow = app.bus.subscribe(() => {});
+  await app.bus.ready();
   const actualPort = (http.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
   const stopAccepting = () => {
@@ -41,25 +49,17 @@ export async function serveHttp(
     stopAccepting,
     close: async () => {
       stopAccepting();
-      await sessions.closeAll();
+      await handler.close();
+      unfollow();
       http.closeAllConnections();
       await closed;
     },
   };
 }
 
-async function route(
-  req: IncomingMessage,
-  res: ServerResponse,
-  sessions: McpSessions,
-  checkHost: boolean,
-): Promise<void> {
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-  if (pathname !== MCP_PATH) return reply(res, 404, `Not found: MCP is served at ${MCP_PATH}`);
-  if (checkHost && !isLoopbackHost(req.headers.host)) {
-    return reply(res, 403, 'Forbidden: Host must be a loopback name');
-  }
-  return sessions.handle(req, res);
+/** Whether `host` is a loopback address or name. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function listen(http: Server, port: number, host: string): Promise<void> {
@@ -72,10 +72,8 @@ function listen(http: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function isLoopbackHost(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const name = hostHeader.startsWith('[')
-    ? hostHeader.slice(0, hostHeader.indexOf(']') + 1)
-    : hostHeader.split(':')[0]!;
-  return LOOPBACK_HOSTS.has(name.toLowerCase());
+/** Writes a JSON-RPC error body with an HTTP status. */
+function reply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
