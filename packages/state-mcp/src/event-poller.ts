@@ -62,7 +62,9 @@ export class Poller {
     this.readyPromise = new Promise((resolve) => {
       this.markReady = resolve;
     });
-    this.schedule(++this.generation, 0);
+    // The first round starts now, not on an (unref'd) timer: `await bus.ready()` must keep
+    // a process that has nothing else to do alive until the head is read.
+    void this.round(++this.generation);
   }
 
   stop(): void {

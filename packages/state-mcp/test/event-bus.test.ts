@@ -160,3 +160,16 @@ forEachTarget((h) => {
     await bus.close();
   });
 });
+
+it("the first read starts at subscribe, not on an unref'd timer (so `await bus.ready()` keeps the process alive)", async () => {
+  const { createMemoryState } = await import('@pforge/state-memory');
+  let reads = 0;
+  const inner = createMemoryState();
+  const state = { ...inner, getMany: (keys: readonly string[]) => (reads++, inner.getMany(keys)) };
+  const bus = createStateEventBus(state as StateManager, { prefix: rprefix() });
+  bus.subscribe(() => {});
+  expect(reads).toBe(1);
+  await bus.ready();
+  await bus.close();
+  await inner.close();
+});
