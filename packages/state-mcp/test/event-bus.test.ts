@@ -165,7 +165,11 @@ it("the first read starts at subscribe, not on an unref'd timer (so `await bus.r
   const { createMemoryState } = await import('@pforge/state-memory');
   let reads = 0;
   const inner = createMemoryState();
-  const state = { ...inner, getMany: (keys: readonly string[]) => (reads++, inner.getMany(keys)) };
+  const getMany = (keys: readonly string[]) => {
+    reads++;
+    return inner.getMany(keys);
+  };
+  const state = { ...inner, getMany };
   const bus = createStateEventBus(state as StateManager, { prefix: rprefix() });
   bus.subscribe(() => {});
   expect(reads).toBe(1);
