@@ -7,10 +7,10 @@ afterAll(removeTempDirs);
 
 const dec = new TextDecoder();
 
-/** Starts a writer, SIGKILLs it once it has acknowledged `atLeast` keys; resolves what it printed. */
-function writeThenKill(path: string, prefix: string, atLeast: number): Promise<string[]> {
+/** Starts a writer, SIGKILLs it once it has acknowledged `atLeast` lines; resolves what it printed. */
+function writeThenKill(args: string[], atLeast: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, 'write-forever', path, prefix], {
+    const child = spawn(process.execPath, [CHILD, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -38,7 +38,9 @@ describe('a process killed mid-write', () => {
     const path = tempDir('crash');
     const printed: string[] = [];
     for (let round = 0; round < 4; round++) {
-      printed.push(...(await writeThenKill(path, `r${round}-`, 100 + round * 50)));
+      printed.push(
+        ...(await writeThenKill(['write-forever', path, `r${round}-`], 100 + round * 50)),
+      );
       await using state = await createLmdbState({ path, namespace: 'mp', sweepIntervalMs: 0 });
       expect(printed.length).toBeGreaterThanOrEqual(100);
       const values = await state.getMany(printed);
@@ -52,6 +54,32 @@ describe('a process killed mid-write', () => {
       // The store still takes writes after the crash.
       await state.set('after-crash', new Uint8Array([round]));
       expect(await state.get('after-crash')).toEqual(new Uint8Array([round]));
+    }
+  }, 120_000);
+});
+
+describe('a process killed in the middle of group commits', () => {
+  it('loses no acknowledged call and applies no group in part (4 rounds)', async () => {
+    for (let round = 0; round < 4; round++) {
+      const path = tempDir('crash-groups');
+      const acked = (await writeThenKill(['write-groups', path, '8'], 200)).map(Number);
+      await using state = await createLmdbState({ path, namespace: 'mp', sweepIntervalMs: 0 });
+      const written = new Set<number>();
+      for await (const key of state.keys({ prefix: 'a:' })) written.add(Number(key.slice(2)));
+      // Every acknowledged iteration is there, whole.
+      for (const i of acked) expect(written.has(i), `iteration ${i}`).toBe(true);
+      // Every iteration that is there at all is whole: its five writes shared one commit.
+      for (const i of written) {
+        const got = await state.getMany([`a:${i}`, `b:${i}`, `c:${i}:0`, `c:${i}:2`, `d:${i}`]);
+        expect(
+          got.map((v) => dec.decode(v)),
+          `iteration ${i}`,
+        ).toEqual([`a-${i}`, `b-${i}`, `c-${i}`, `c-${i}`, `d-${i}`]);
+        expect(await state.ttl(`b:${i}`)).toBeGreaterThan(3_000_000);
+      }
+      // One increment per iteration present: none lost, none from a lost group.
+      expect(await state.increment('ctr', 0)).toBe(written.size);
+      expect(written.size).toBeGreaterThanOrEqual(acked.length);
     }
   }, 120_000);
 });

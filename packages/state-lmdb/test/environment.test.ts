@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLmdbState } from '../src/index.js';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { CHILD, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -139,4 +140,30 @@ describe('path', () => {
       }
     }
   });
+
+  // Node's recursive mkdirSync loops forever (100% CPU, event loop blocked) where mkdir answers
+  // ENOENT under an existing parent, as everywhere under /proc. In a child, with a deadline.
+  it('a path under /proc where mkdir -p would spin fails fast with ERR_STATE_CONFIG naming it', async () => {
+    for (const path of ['/proc/self/fdinfo/x/y', '/proc/1/nope/state', '/proc/nope/state']) {
+      const started = Date.now();
+      const out = await new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [CHILD, 'open', path], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          timeout: 20_000,
+        });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+        });
+        child.on('error', reject);
+        child.on('exit', (code, signal) =>
+          code === 0 ? resolve(text) : reject(new Error(`open ${path}: exit ${code} ${signal}`)),
+        );
+      });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const result = JSON.parse(out) as { code?: string; message?: string };
+      expect(result.code).toBe('ERR_STATE_CONFIG');
+      expect(result.message).toContain(JSON.stringify(path));
+    }
+  }, 70_000);
 });
