@@ -6,10 +6,16 @@
  * script keeping SPEC's counter rules) is set against a bare INCRBY, and `pool_size` 3 against 1
  * (calls in flight together share one connection, which keeps their issue order).
  * Set REDIS_URL to use a running server instead of starting redis-server.
+ * A/B: `REDIS_AB='prev=/path/to/dist/index.js;other=…'` adds, beside ours in every workload
+ * ours is in, a case per built entry of another @pforge/state-redis (e.g. the commit before a
+ * change, built in a `git worktree`), in the same interleaved rounds. Let such a build resolve
+ * `ioredis` to this workspace's copy: ioredis code shared with the raw-client cases is
+ * optimised for all of them, a private copy only for its one manager, which skews the A/B.
  * Network round trips make single slices noisy on a shared machine, so this group defaults to
  * many short interleaved rounds (31 × 100 ms; BENCH_ROUNDS / BENCH_SLICE_MS override).
  */
 import { createKeyv } from '@keyv/redis';
+import type { StateManager } from '@pforge/state-core';
 import { createRedisState } from '@pforge/state-redis';
 import { Redis } from 'ioredis';
 import { type BenchCase, inFlight, runWorkloads, type Workload } from '../harness.js';
@@ -70,11 +76,38 @@ const batch = (name: string, op: (b: string[], i: number) => Promise<unknown>): 
   };
 };
 
+type Open = (options: {
+  url: string;
+  namespace: string;
+  poolSize?: number;
+}) => Promise<StateManager>;
+
+/** The builds named by `REDIS_AB` (`label=path;label=path`), each a built entry. */
+async function abBuilds(): Promise<{ label: string; open: Open }[]> {
+  const out: { label: string; open: Open }[] = [];
+  for (const item of (process.env.REDIS_AB ?? '').split(';').filter(Boolean)) {
+    const [label, path] = item.split('=') as [string, string];
+    const mod = (await import(path)) as { createRedisState: Open };
+    out.push({ label: `(A/B) ${label}`, open: mod.createRedisState });
+  }
+  return out;
+}
+
 export async function run(): Promise<void> {
   const server = await startServer();
   const url = server.url;
   const ours = await createRedisState({ url, namespace: 'bench' });
   const pooled = await createRedisState({ url, namespace: 'bench', poolSize: 3 });
+  const others = await Promise.all(
+    (await abBuilds()).map(async ({ label, open }) => ({
+      label,
+      single: await open({ url, namespace: 'bench' }),
+      pooled: await open({ url, namespace: 'bench', poolSize: 3 }),
+    })),
+  );
+  /** One case per `REDIS_AB` build (none without it), on its pool_size 1 or 3 manager. */
+  const ab = (make: (name: string, m: StateManager) => BenchCase, pool = false) =>
+    others.map((o) => (pool ? make(`${o.label} pool_size 3`, o.pooled) : make(o.label, o.single)));
   const plain = new Redis(url);
   const auto = new Redis(url, { enableAutoPipelining: true });
   const keyv = createKeyv(url);
@@ -101,6 +134,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis (plain)',
       cases: [
         seq('@pforge/state-redis', (i) => ours.get(keys[i]!)),
+        ...ab((n, m) => seq(n, (i) => m.get(keys[i]!))),
         seq('ioredis (plain)', (i) => plain.getBuffer(rawKey(i))),
         seq('ioredis (auto-pipelining)', (i) => auto.getBuffer(rawKey(i))),
       ],
@@ -110,6 +144,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis (plain)',
       cases: [
         seq('@pforge/state-redis', (i) => ours.set(keys[i]!, value)),
+        ...ab((n, m) => seq(n, (i) => m.set(keys[i]!, value))),
         seq('ioredis (plain)', (i) => plain.set(rawKey(i), valueBuf)),
         seq('ioredis (auto-pipelining)', (i) => auto.set(rawKey(i), valueBuf)),
       ],
@@ -119,7 +154,9 @@ export async function run(): Promise<void> {
       baseline: 'ioredis (auto-pipelining)',
       cases: [
         par('@pforge/state-redis', (i) => ours.get(keys[i]!)),
+        ...ab((n, m) => par(n, (i) => m.get(keys[i]!))),
         par('@pforge/state-redis pool_size 3', (i) => pooled.get(keys[i]!)),
+        ...ab((n, m) => par(n, (i) => m.get(keys[i]!)), true),
         par('ioredis (plain)', (i) => plain.getBuffer(rawKey(i))),
         par('ioredis (auto-pipelining)', (i) => auto.getBuffer(rawKey(i))),
       ],
@@ -129,6 +166,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis (auto-pipelining)',
       cases: [
         par('@pforge/state-redis', (i) => ours.set(keys[i]!, value)),
+        ...ab((n, m) => par(n, (i) => m.set(keys[i]!, value))),
         par('ioredis (plain)', (i) => plain.set(rawKey(i), valueBuf)),
         par('ioredis (auto-pipelining)', (i) => auto.set(rawKey(i), valueBuf)),
       ],
@@ -138,6 +176,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis INCRBY (auto-pipelining)',
       cases: [
         par('@pforge/state-redis', (i) => ours.increment(`n:${i % 1000}`)),
+        ...ab((n, m) => par(n, (i) => m.increment(`n:${i % 1000}`))),
         par('ioredis INCRBY (plain)', (i) => plain.incrby(`rawkv:n:${i % 1000}`, 1)),
         par('ioredis INCRBY (auto-pipelining)', (i) => auto.incrby(`rawkv:n:${i % 1000}`, 1)),
       ],
@@ -147,6 +186,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis MGET (plain)',
       cases: [
         batch('@pforge/state-redis', (b) => ours.getMany(b)),
+        ...ab((n, m) => batch(n, (b) => m.getMany(b))),
         batch('ioredis MGET (plain)', (b) => plain.mgetBuffer(b.map((k) => `rawkv:${k}`))),
         // The honest floor for values the caller owns: every reply copied out of the socket chunk.
         batch('ioredis MGET + copy (plain)', (b) =>
@@ -161,6 +201,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis pipeline (plain)',
       cases: [
         batch('@pforge/state-redis', (_b, i) => ours.setMany(ourEntries[i]!)),
+        ...ab((n, m) => batch(n, (_b, i) => m.setMany(ourEntries[i]!))),
         batch('ioredis pipeline (plain)', (b) => pipelineSet(plain, b)),
         batch('ioredis pipeline (auto-pipelining)', (b) => pipelineSet(auto, b)),
         batch('ioredis MSET (plain)', (b) =>
@@ -176,6 +217,7 @@ export async function run(): Promise<void> {
       baseline: 'ioredis pipeline SET PX (plain)',
       cases: [
         batch('@pforge/state-redis', (_b, i) => ours.setMany(ttlEntries[i]!)),
+        ...ab((n, m) => batch(n, (_b, i) => m.setMany(ttlEntries[i]!))),
         batch('ioredis pipeline SET PX (plain)', (b) => pipelineSet(plain, b, TTL_MS)),
         batch('ioredis pipeline SET PX (auto-pipelining)', (b) => pipelineSet(auto, b, TTL_MS)),
         batch('ioredis MULTI SET PX (plain)', (b) => pipelineSet(plain, b, TTL_MS, true)),
@@ -189,6 +231,7 @@ export async function run(): Promise<void> {
     });
   } finally {
     await Promise.all([ours.close(), pooled.close()]);
+    await Promise.all(others.flatMap((o) => [o.single.close(), o.pooled.close()]));
     plain.disconnect();
     auto.disconnect();
     await keyv.disconnect().catch(() => undefined);
