@@ -69,7 +69,10 @@ const tlsSettings = z
   .strict();
 
 /** `tls`: `true` for defaults, or settings. */
-export const tlsSchema = z.union([boolFrom, tlsSettings]);
+export const tlsSchema = z.union([boolFrom, tlsSettings], {
+  error:
+    'must be true, false or a mapping of TLS settings (non-empty PEM strings, file paths or servername; reject_unauthorized true or false)',
+});
 
 /** A non-empty string. */
 export const nonEmpty = text;

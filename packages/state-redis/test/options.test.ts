@@ -101,6 +101,18 @@ describe('resolveOptions (pure, before any I/O)', () => {
     );
   });
 
+  it('says what a bad `tls`, an empty `url` and a YAML `client` should be, once each', () => {
+    expect(configError(() => resolveOptions({ tls: 'yes' }))).toContain(
+      '`state.tls`: must be true, false or a mapping of TLS settings',
+    );
+    const empty = configError(() => resolveOptions({ url: '' }));
+    expect(empty).toContain('`state.url`: must not be empty');
+    expect(empty).not.toContain('(2 problems)');
+    expect(configError(() => resolveOptions({ client: {} }))).toContain(
+      '`state.client`: can only be given in code',
+    );
+  });
+
   it('createRedisState checks code options (camelCase) before connecting', async () => {
     await expect(
       createRedisState({ poolSize: 0, url: 'redis://127.0.0.1:1' }),

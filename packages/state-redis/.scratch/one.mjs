@@ -1,0 +1,10 @@
+const which = process.argv[2];
+const { createRedisState } = await import(which === 'prev' ? '/tmp/redis-prev/packages/state-redis/dist/index.js' : '../dist/index.js');
+const m = await createRedisState({ url: 'redis://127.0.0.1:6391', namespace: 'ab' });
+const keys = Array.from({ length: 10000 }, (_, i) => `key:${i}`);
+let i = 0; const total = 600000;
+const worker = async () => { while (i < total) await m.get(keys[i++ % 10000]); };
+const t = performance.now();
+await Promise.all(Array.from({ length: 64 }, worker));
+console.log(which, (total / (performance.now() - t) * 1000) | 0, 'ops/s');
+await m.close();
