@@ -1,20 +1,24 @@
 import {
+  attachStateInfo,
   type Entry,
-  isValidKey,
+  inspectState,
   type PrefixOptions,
   type SetOptions,
   StateError,
   type StateManager,
+  stateInfo,
 } from '@pforge/state-core';
-import { copyBytes } from '@pforge/state-core/backend';
-import { type Cached, CacheMemory } from './cache-memory.js';
 import {
-  type CacheStats,
-  type CachingLayerOptions,
-  type ResolvedCachingOptions,
-  resolveOptions,
-} from './caching-options.js';
-import { KeyEpochs } from './key-epochs.js';
+  closedError,
+  copyBytes,
+  createValidators,
+  describeValue,
+  type InspectionValue,
+  toStateError,
+} from '@pforge/state-core/backend';
+import { CacheEngine } from './cache-engine.js';
+import type { CacheMemory } from './cache-memory.js';
+import { type CacheStats, type CachingLayerOptions, resolveOptions } from './caching-options.js';
 import { SOURCE } from './source.js';
 
 /** A {@link StateManager} that answers reads from a bounded in-memory cache in front of another. */
@@ -27,10 +31,8 @@ export interface CachingLayer extends StateManager {
   invalidate(key?: string): void;
 }
 
-/** A copy of `v` when it is bytes; anything else is left for the backend to reject. */
-const copyIfBytes = (v: unknown): Uint8Array | undefined =>
-  v instanceof Uint8Array ? copyBytes(v) : undefined;
-const FOREVER = Number.POSITIVE_INFINITY;
+const v = createValidators(SOURCE);
+type Life = { closed: boolean };
 
 /**
  * A caching layer: `backend` with a bounded LRU cache in front of it. Reads (`get`,
@@ -39,7 +41,8 @@ const FOREVER = Number.POSITIVE_INFINITY;
  * `clear` update or invalidate the cache as soon as they resolve, so a read that starts
  * afterwards sees them. An entry is never served past the backend's expiry of the value it
  * holds, and never longer than `maxAgeMs` after it was read (the bound for other writers).
- * `close()` drops the cache; the backend is borrowed and stays open.
+ * Its methods work detached (`const { get } = cached`), and it carries the backend's
+ * `stateInfo`. `close()` drops the cache; the backend is borrowed and stays open.
  * @example
  * const cached = createCachingLayer(redisState, { maxEntries: 50_000, maxAgeMs: 500 });
  * await cached.get('config'); // backend
@@ -49,233 +52,162 @@ export function createCachingLayer(
   backend: StateManager,
   options: CachingLayerOptions = {},
 ): CachingLayer {
-  return new LruCachingLayer(backend, resolveOptions(options));
+  assertManager(backend);
+  const engine = new CacheEngine(backend, resolveOptions(options));
+  const life: Life = { closed: false };
+  const close = (): Promise<void> => {
+    life.closed = true;
+    engine.memory.dropPrefix('');
+    return Promise.resolve();
+  };
+  const layer: CachingLayer = {
+    backend,
+    ...readMethods(engine, backend, life),
+    ...writeMethods(engine, life),
+    stats: () => engine.memory.stats(),
+    invalidate: (key?: string) => {
+      if (key === undefined) engine.memory.dropPrefix('');
+      else engine.memory.delete(key);
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  return describeLayer(layer, engine.memory, life);
 }
 
-class LruCachingLayer implements CachingLayer {
-  readonly backend: StateManager;
-  readonly #memory: CacheMemory;
-  readonly #epochs = new KeyEpochs();
-  #closed = false;
-
-  constructor(backend: StateManager, o: ResolvedCachingOptions) {
-    this.backend = backend;
-    this.#memory = new CacheMemory(o);
+/** Runs `body` unless the layer is closed; a synchronous throw becomes a rejection. */
+function guarded<T>(life: Life, op: string, body: () => Promise<T>): Promise<T> {
+  if (life.closed) return Promise.reject(closedError(SOURCE, op));
+  try {
+    return body();
+  } catch (err) {
+    return Promise.reject(toStateError(err, SOURCE, op));
   }
+}
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    const c = this.#hit('get', key);
-    if (c) return c.value === undefined ? undefined : copyBytes(c.value);
-    if (!isValidKey(key)) return this.backend.get(key); // the backend reports the bad key
-    return (await this.#fetch([key]))[0];
-  }
+/** A cached value as the caller gets it: an exact-size copy of its own. */
+const served = (value: Uint8Array | undefined): Uint8Array | undefined =>
+  value === undefined ? undefined : copyBytes(value);
 
-  async exists(key: string): Promise<boolean> {
-    // As get, without copying a cached value only to test it.
-    const c = this.#hit('exists', key);
-    if (c) return c.value !== undefined;
-    if (!isValidKey(key)) return this.backend.exists(key);
-    return (await this.#fetch([key]))[0] !== undefined;
-  }
+/** `get`, `exists` and `getMany` (memory first), and the backend-only reads. */
+function readMethods(engine: CacheEngine, backend: StateManager, life: Life) {
+  return {
+    get: (key: string): Promise<Uint8Array | undefined> => {
+      if (life.closed) return Promise.reject(closedError(SOURCE, 'get'));
+      // Only valid keys are ever cached: a hit needs no validation.
+      const c = engine.hit(key);
+      if (c !== undefined) return Promise.resolve(served(c.value));
+      return guarded(life, 'get', () => engine.fetchOne(v.key(key)));
+    },
+    exists: (key: string): Promise<boolean> => {
+      if (life.closed) return Promise.reject(closedError(SOURCE, 'exists'));
+      const c = engine.hit(key);
+      if (c !== undefined) return Promise.resolve(c.value !== undefined);
+      return guarded(life, 'exists', async () => (await engine.fetchOne(v.key(key))) !== undefined);
+    },
+    getMany: (keys: readonly string[]) =>
+      guarded(life, 'getMany', () => engine.getMany(v.keys(keys))),
+    ttl: (key: string) => guarded(life, 'ttl', () => backend.ttl(v.key(key))),
+    keys: (options?: PrefixOptions) => iterateKeys(backend, life, options),
+  };
+}
 
-  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    this.#guard('getMany');
-    if (!Array.isArray(keys) || !keys.every(isValidKey)) return this.backend.getMany(keys);
-    const out: (Uint8Array | undefined)[] = [];
-    const missing: number[] = [];
-    keys.forEach((k, i) => {
-      const c = this.#memory.hit(k);
-      if (c) out[i] = c.value === undefined ? undefined : copyBytes(c.value);
-      else missing.push(i);
-    });
-    if (missing.length === 0) return out;
-    const got = await this.#fetch(missing.map((i) => keys[i]!));
-    missing.forEach((i, j) => {
-      out[i] = got[j];
-    });
-    return out;
-  }
+/** Every write: validated here, sent to the backend at once, and kept in step with memory. */
+function writeMethods(engine: CacheEngine, life: Life) {
+  const ttlOf = (options: unknown, key: string) =>
+    options === undefined ? undefined : v.setOptions(options, key);
+  return {
+    set: (key: string, value: Uint8Array, options?: SetOptions) =>
+      guarded(life, 'set', () => {
+        const k = v.key(key);
+        return engine.set(k, v.value(value, k), ttlOf(options, k));
+      }),
+    delete: (key: string) => guarded(life, 'delete', () => engine.delete(v.key(key))),
+    compareAndSwap: (
+      key: string,
+      expected: Uint8Array | undefined,
+      next: Uint8Array | undefined,
+      options?: SetOptions,
+    ) =>
+      guarded(life, 'compareAndSwap', () => {
+        const k = v.key(key);
+        const exp = v.optionalValue(expected, k);
+        return engine.compareAndSwap(k, exp, v.optionalValue(next, k), ttlOf(options, k));
+      }),
+    increment: (key: string, delta?: number, options?: SetOptions) =>
+      guarded(life, 'increment', () => {
+        const k = v.key(key);
+        return engine.increment(k, v.delta(delta, k), ttlOf(options, k));
+      }),
+    expire: (key: string, ttl: number | null) =>
+      guarded(life, 'expire', () => {
+        const k = v.key(key);
+        return engine.expire(k, v.expireTtl(ttl, k));
+      }),
+    setMany: (entries: readonly Entry[]) =>
+      guarded(life, 'setMany', () => engine.setMany(v.entries(plainEntries(entries)))),
+    deleteMany: (keys: readonly string[]) =>
+      guarded(life, 'deleteMany', () => engine.deleteMany(v.keys(copied(keys)))),
+    clear: (options?: PrefixOptions) =>
+      guarded(life, 'clear', () => engine.clear(v.prefix(options))),
+  };
+}
 
-  set(key: string, value: Uint8Array, opts?: SetOptions): Promise<void> {
-    // Copied now: the caller may change `value` before the backend write resolves.
-    const mine = copyIfBytes(value);
-    return this.#write(
-      'set',
-      key,
-      () => this.backend.set(key, value, opts),
-      (_r, t0) => {
-        if (mine) this.#memory.put(key, mine, opts?.ttl === undefined ? FOREVER : t0 + opts.ttl);
-      },
-    );
-  }
+/** An array argument read once (a getter or Proxy cannot answer the backend differently). */
+const copied = <T>(xs: readonly T[]): readonly T[] => (Array.isArray(xs) ? xs.slice() : xs);
 
-  delete(key: string): Promise<boolean> {
-    return this.#write(
-      'delete',
-      key,
-      () => this.backend.delete(key),
-      () => this.#memory.put(key, undefined, FOREVER),
-    );
-  }
+/** `entries` as plain `{ key, value, ttl? }` objects, each field read once; junk left as is. */
+function plainEntries(entries: readonly Entry[]): readonly Entry[] {
+  if (!Array.isArray(entries)) return entries;
+  return entries.map((e: unknown) => {
+    if (typeof e !== 'object' || e === null) return e as Entry;
+    const { key, value, ttl } = e as Entry;
+    return ttl === undefined ? { key, value } : { key, value, ttl };
+  });
+}
 
-  compareAndSwap(
-    key: string,
-    expected: Uint8Array | undefined,
-    next: Uint8Array | undefined,
-    opts?: SetOptions,
-  ): Promise<boolean> {
-    const mine = copyIfBytes(next);
-    const swap = () => this.backend.compareAndSwap(key, expected, next, opts);
-    return this.#write('compareAndSwap', key, swap, (swapped, t0) => {
-      if (!swapped || (next !== undefined && mine === undefined)) return;
-      const ttl = mine === undefined ? undefined : opts?.ttl;
-      this.#memory.put(key, mine, ttl === undefined ? FOREVER : t0 + ttl);
-    });
+/** The backend's keys, checking at every step that the layer is still open. */
+async function* iterateKeys(backend: StateManager, life: Life, options: unknown) {
+  if (life.closed) throw closedError(SOURCE, 'keys');
+  let prefix: string;
+  try {
+    prefix = v.prefix(options);
+  } catch (err) {
+    throw toStateError(err, SOURCE, 'keys');
   }
+  for await (const key of backend.keys(prefix === '' ? undefined : { prefix })) {
+    // The backend stays open after our close(): an iteration in progress must stop too.
+    if (life.closed) throw closedError(SOURCE, 'keys');
+    yield key;
+  }
+}
 
-  increment(key: string, delta?: number, opts?: SetOptions): Promise<number> {
-    return this.#write('increment', key, () => this.backend.increment(key, delta, opts));
-  }
+/** Attaches the backend's `stateInfo` (same backend, namespace, locality), when it has one. */
+function describeLayer(layer: CachingLayer, memory: CacheMemory, life: Life): CachingLayer {
+  const info = stateInfo(layer.backend);
+  if (info === undefined) return layer;
+  const inspect = async (): Promise<Readonly<Record<string, InspectionValue>>> => {
+    if (life.closed) throw closedError(SOURCE, 'inspect');
+    const { details } = await inspectState(layer.backend);
+    const s = memory.stats();
+    return {
+      ...details,
+      cache_entries: s.entries,
+      cache_bytes: s.bytes,
+      cache_hits: s.hits,
+      cache_misses: s.misses,
+      cache_evictions: s.evictions,
+    };
+  };
+  return attachStateInfo(layer, { ...info, inspect });
+}
 
-  expire(key: string, ttl: number | null): Promise<boolean> {
-    return this.#write('expire', key, () => this.backend.expire(key, ttl));
-  }
-
-  setMany(entries: readonly Entry[]): Promise<void> {
-    const keys = Array.isArray(entries) ? entries.map((e: Entry | undefined) => e?.key) : [];
-    return this.#writeMany('setMany', keys, () => this.backend.setMany(entries));
-  }
-
-  deleteMany(keys: readonly string[]): Promise<number> {
-    return this.#writeMany('deleteMany', keys, () => this.backend.deleteMany(keys));
-  }
-
-  async ttl(key: string): Promise<number | null | undefined> {
-    this.#guard('ttl');
-    return this.backend.ttl(key);
-  }
-
-  async *keys(opts?: PrefixOptions): AsyncGenerator<string> {
-    this.#guard('keys');
-    for await (const key of this.backend.keys(opts)) {
-      // The backend stays open after our close(): an iteration in progress must stop too.
-      this.#guard('keys');
-      yield key;
-    }
-  }
-
-  async clear(opts?: PrefixOptions): Promise<number> {
-    this.#guard('clear');
-    this.#epochs.beginClear();
-    try {
-      return await this.backend.clear(opts);
-    } finally {
-      this.#epochs.endClear();
-      this.#memory.dropPrefix(typeof opts?.prefix === 'string' ? opts.prefix : '');
-    }
-  }
-
-  stats(): CacheStats {
-    return this.#memory.stats();
-  }
-
-  invalidate(key?: string): void {
-    if (key === undefined) this.#memory.dropPrefix('');
-    else this.#memory.delete(key);
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#memory.dropPrefix('');
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  #guard(op: string): void {
-    if (this.#closed) {
-      throw new StateError(
-        'ERR_STATE_CLOSED',
-        `[${SOURCE}] caching layer: ${op}() called after close()`,
-      );
-    }
-  }
-
-  /** The fresh cache entry of `key` (a hit, counted), after the closed check for `op`. */
-  #hit(op: string, key: string): Cached | undefined {
-    this.#guard(op);
-    return this.#memory.hit(key);
-  }
-
-  /** Reads `keys` from the backend with their expiry, filling the cache where no write overlapped. */
-  async #fetch(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    this.#memory.counts.misses += keys.length;
-    const tokens = keys.map((k) => this.#epochs.beginRead(k));
-    const t0 = Date.now();
-    let values: (Uint8Array | undefined)[] = [];
-    let ttls: (number | null | undefined)[] = [];
-    try {
-      const got =
-        keys.length === 1
-          ? this.backend.get(keys[0]!).then((v) => [v])
-          : this.backend.getMany(keys);
-      [values, ttls] = await Promise.all([got, Promise.all(keys.map((k) => this.backend.ttl(k)))]);
-    } finally {
-      keys.forEach((k, i) => {
-        const fill = this.#epochs.endRead(k, tokens[i]!) && values.length > 0;
-        const v = values[i];
-        const left = ttls[i];
-        // A value without a ttl (or the reverse) means the key changed between the two reads.
-        if (!fill || (v === undefined) !== (left === undefined)) return;
-        // The backend counted `left` from a moment after t0, so t0 + left is on the early side.
-        this.#memory.put(
-          k,
-          v === undefined ? undefined : copyBytes(v),
-          left == null ? FOREVER : t0 + left,
-        );
-      });
-    }
-    return values;
-  }
-
-  /** Runs a write; on success `after` may fill the cache, when no other write to the key overlapped. */
-  async #write<T>(
-    op: string,
-    key: string,
-    run: () => Promise<T>,
-    after?: (r: T, t0: number) => void,
-  ): Promise<T> {
-    this.#guard(op);
-    const e = this.#epochs.beginWrite(key);
-    this.#memory.delete(key);
-    const t0 = Date.now();
-    let ok = false;
-    let r: T;
-    try {
-      r = await run();
-      ok = true;
-    } finally {
-      const latest = this.#epochs.endWrite(key, e);
-      if (ok && latest && after) after(r!, t0);
-      else this.#memory.delete(key);
-    }
-    return r;
-  }
-
-  /** A batch write: invalidates every key it names, before and after. */
-  async #writeMany<T>(op: string, keys: readonly unknown[], run: () => Promise<T>): Promise<T> {
-    this.#guard(op);
-    const ks = (Array.isArray(keys) ? keys : []).filter((k): k is string => typeof k === 'string');
-    const started = ks.map((k) => [k, this.#epochs.beginWrite(k)] as const);
-    for (const k of ks) this.#memory.delete(k);
-    try {
-      return await run();
-    } finally {
-      for (const [k, e] of started) {
-        this.#epochs.endWrite(k, e);
-        this.#memory.delete(k);
-      }
-    }
-  }
+/** Throws `ERR_STATE_INVALID_ARGUMENT` unless `backend` looks like a {@link StateManager}. */
+function assertManager(backend: unknown): asserts backend is StateManager {
+  const m = backend as Partial<Record<keyof StateManager, unknown>> | null;
+  if (typeof m === 'object' && m !== null && typeof m.get === 'function') return;
+  throw new StateError(
+    'ERR_STATE_INVALID_ARGUMENT',
+    `[${SOURCE}] createCachingLayer() takes a StateManager as \`backend\` (got ${describeValue(backend)})`,
+  );
 }

@@ -3,6 +3,7 @@ import { createMemoryState } from '@pforge/state-memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   counter,
+  createCachingLayer,
   createFixedWindowLimiter,
   createSessions,
   createSlidingWindowLimiter,
@@ -76,6 +77,14 @@ describe('the deadline', () => {
     const state = await memory(true);
     const { armed } = await timersDuring(() => useEveryPattern(state));
     expect(armed).toEqual([]);
+  });
+
+  it('a caching layer follows its backend: no timer over a local store, timers over a remote one', async () => {
+    const local = createCachingLayer(await memory(true));
+    expect((await timersDuring(() => useEveryPattern(local))).armed).toEqual([]);
+    const remote = createCachingLayer(await memory(false));
+    const { armed } = await timersDuring(() => useEveryPattern(remote));
+    expect(armed.length).toBeGreaterThanOrEqual(1);
   });
 
   it.each([
