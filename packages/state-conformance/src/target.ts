@@ -14,6 +14,17 @@ export interface ConformanceCapabilities {
    * @example 'README "Guarantees": on Redis Cluster each hash slot\'s part is atomic'
    */
   batchAtomicityNote?: string;
+  /**
+   * Writes made through ANOTHER manager are seen only within this many ms, not at once (a
+   * cache in front of the store, e.g. the caching layer's `maxAgeMs`); a manager still sees
+   * its own writes at once. When set, the visibility test instead checks that another
+   * manager's writes show within this bound (plus `slackMs`), and requires
+   * {@link visibilityNote}.
+   * @default undefined (seen at once)
+   */
+  crossManagerVisibilityMs?: number;
+  /** Where and how the backend documents its bounded visibility (required with `crossManagerVisibilityMs`). */
+  visibilityNote?: string;
 }
 
 /** Timing slack for the expiry tests. Raise it for slow or remote stores. */

@@ -27,8 +27,16 @@ function layerOver(backend: StateManager): StateManager {
 
 const store = createMemoryStore({ sweepIntervalMs: 100 });
 
+/** Another manager's writes show within the layer's `maxAgeMs` (1 s by default), not at once. */
+const capabilities = {
+  crossManagerVisibilityMs: 1_000,
+  visibilityNote:
+    'README "Guarantees": caching layer, the one difference from the contract (writes through another manager are seen within maxAgeMs)',
+};
+
 runConformanceSuite({
   name: 'caching layer over memory',
+  capabilities,
   create: async ({ namespace }) => layerOver(await createMemoryState({ store, namespace })),
 });
 
@@ -36,6 +44,7 @@ const path = mkdtempSync(join(tmpdir(), 'pforge-caching-layer-conformance-'));
 
 runConformanceSuite({
   name: 'caching layer over lmdb',
+  capabilities,
   create: async ({ namespace }) =>
     layerOver(await createLmdbState({ path, namespace, sweepIntervalMs: 100 })),
   teardown: async () => rmSync(path, { recursive: true, force: true }),
