@@ -5,13 +5,27 @@
  * in; ours writes an expiry header and index, validates, copies in and out, renews its read
  * snapshot once per event-loop turn (cross-process freshness) and runs batches in one
  * transaction. Reads do not depend on the durability level and run once (default level).
+ *
+ * Counter rows (issue 12): concurrent `increment` and a compare-and-swap retry loop against
+ * raw lmdb-js `transaction(get + put)` with the same concurrency and durability flags. Raw's
+ * asynchronous transactions are batched by lmdb-js's write thread; ours are group-committed
+ * by the manager (one `transactionSync` per tick). At `overlapped`, raw resolves when the
+ * commit is visible and flushes afterwards on its thread, while ours resolves after the
+ * flush: an extra raw case that also awaits `db.flushed` shows the matching guarantee.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLmdbState, type Durability, type LmdbState } from '@pforge/state-lmdb';
 import { open, type RootDatabase } from 'lmdb';
-import { inFlight, printRows, type Row, runWorkloads, type Workload } from '../harness.js';
+import {
+  type BenchCase,
+  inFlight,
+  printRows,
+  type Row,
+  runWorkloads,
+  type Workload,
+} from '../harness.js';
 
 const VALUE_BYTES = 100;
 const SMALL = 10_000;
@@ -141,6 +155,16 @@ function derivedRows(rows: Row[]): Row[] {
   return out;
 }
 
+/** A workload of two cases: raw lmdb-js (the baseline) and ours. */
+const versus = (name: string, raw: BenchCase['run'], ours: BenchCase['run']): Workload => ({
+  name,
+  baseline: RAW,
+  cases: [
+    { name: RAW, run: raw },
+    { name: OURS, run: ours },
+  ],
+});
+
 function writeWorkloads(p: Pair, level: Durability): Workload[] {
   const tag = ` (${level})`;
   // Both sides cycle through prebuilt batches over the same keys: raw its key strings, ours
@@ -168,59 +192,102 @@ function writeWorkloads(p: Pair, level: Durability): Workload[] {
       return size;
     };
   };
+  const rawSet = async () => p.raw.put(`pforge:${nextKey(SMALL)}`, value);
+  const oursSet = () => p.ours.set(nextKey(SMALL), value);
+  const withTtl = versus(
+    `awaited set with TTL vs raw plain set${tag}`,
+    () => inFlight(1, 5, rawSet),
+    () => inFlight(1, 5, () => p.ours.set(nextKey(SMALL), value, { ttl: TTL_MS })),
+  );
+  withTtl.cases[1]!.name = `${OURS} (ttl)`;
   return [
-    {
-      name: `awaited set${tag}`,
-      baseline: RAW,
-      cases: [
-        {
-          name: RAW,
-          run: () => inFlight(1, 5, async () => p.raw.put(`pforge:${nextKey(SMALL)}`, value)),
-        },
-        { name: OURS, run: () => inFlight(1, 5, () => p.ours.set(nextKey(SMALL), value)) },
-      ],
-    },
-    {
-      name: `64 sets in flight${tag}`,
-      baseline: RAW,
-      cases: [
-        {
-          name: RAW,
-          run: () => inFlight(64, 640, async () => p.raw.put(`pforge:${nextKey(SMALL)}`, value)),
-        },
-        { name: OURS, run: () => inFlight(64, 640, () => p.ours.set(nextKey(SMALL), value)) },
-      ],
-    },
-    {
-      name: `setMany of 100${tag}`,
-      baseline: RAW,
-      cases: [
-        { name: RAW, run: rawSetMany(100) },
-        { name: OURS, run: oursSetMany(100) },
-      ],
-    },
-    {
-      name: `setMany of 1000${tag}`,
-      baseline: RAW,
-      cases: [
-        { name: RAW, run: rawSetMany(1000) },
-        { name: OURS, run: oursSetMany(1000) },
-      ],
-    },
-    {
-      name: `awaited set with TTL vs raw plain set${tag}`,
-      baseline: RAW,
-      cases: [
-        {
-          name: RAW,
-          run: () => inFlight(1, 5, async () => p.raw.put(`pforge:${nextKey(SMALL)}`, value)),
-        },
-        {
-          name: `${OURS} (ttl)`,
-          run: () => inFlight(1, 5, () => p.ours.set(nextKey(SMALL), value, { ttl: TTL_MS })),
-        },
-      ],
-    },
+    versus(
+      `awaited set${tag}`,
+      () => inFlight(1, 5, rawSet),
+      () => inFlight(1, 5, oursSet),
+    ),
+    versus(
+      `64 sets in flight${tag}`,
+      () => inFlight(64, 640, rawSet),
+      () => inFlight(64, 640, oursSet),
+    ),
+    versus(`setMany of 100${tag}`, rawSetMany(100), oursSetMany(100)),
+    versus(`setMany of 1000${tag}`, rawSetMany(1000), oursSetMany(1000)),
+    withTtl,
+  ];
+}
+
+const counterBytes = (n: number) => Buffer.from(String(n));
+const counterOf = (b: Uint8Array | undefined) =>
+  b === undefined ? 0 : Number(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString());
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) =>
+  a === undefined || b === undefined ? a === b : Buffer.compare(a, b) === 0;
+
+/** Raw lmdb-js read-modify-write: one asynchronous `transaction(get + put)`. */
+const rawIncrement = (db: Pair['raw'], key: string) =>
+  db.transaction(() => {
+    db.put(key, counterBytes(counterOf(db.get(key)) + 1));
+  });
+
+/** A compare-and-swap `+1` loop: read, swap if unchanged, retry otherwise. */
+async function casLoop(
+  get: () => Promise<Uint8Array | undefined>,
+  swap: (cur: Uint8Array | undefined, next: Uint8Array) => Promise<boolean>,
+): Promise<void> {
+  for (;;) {
+    const cur = await get();
+    if (await swap(cur, counterBytes(counterOf(cur) + 1))) return;
+  }
+}
+
+/** `callers` in flight on `keys` distinct keys (call i uses key i mod keys). */
+function incrementWorkload(p: Pair, tag: string, callers: number, keys: number): Workload {
+  const key = (i: number) => `ctr:${i % keys}`;
+  const total = callers * 20;
+  const label = keys === 1 ? 'one key' : `${keys.toLocaleString('en-US')} keys`;
+  const w = versus(
+    `increment, ${callers} callers, ${label}${tag}`,
+    () => inFlight(callers, total, (i) => rawIncrement(p.raw, `pforge:${key(i)}`)),
+    () => inFlight(callers, total, (i) => p.ours.increment(key(i))),
+  );
+  if (tag.includes('overlapped')) {
+    w.cases.push({
+      name: `${RAW}, awaiting flushed`,
+      run: () =>
+        inFlight(callers, total, async (i) => {
+          await rawIncrement(p.raw, `pforge:${key(i)}`);
+          await p.raw.flushed;
+        }),
+    });
+  }
+  return w;
+}
+
+function counterWorkloads(p: Pair, level: Durability): Workload[] {
+  const tag = ` (${level})`;
+  const rawSwap = (cur: Uint8Array | undefined, next: Uint8Array) =>
+    p.raw.transaction(() => {
+      if (!sameBytes(p.raw.get('pforge:cas'), cur)) return false;
+      p.raw.put('pforge:cas', next);
+      return true;
+    });
+  const oursSwap = (cur: Uint8Array | undefined, next: Uint8Array) =>
+    p.ours.compareAndSwap('cas', cur, next);
+  return [
+    versus(
+      `awaited increment${tag}`,
+      () => inFlight(1, 5, () => rawIncrement(p.raw, 'pforge:ctr:0')),
+      () => inFlight(1, 5, () => p.ours.increment('ctr:0')),
+    ),
+    incrementWorkload(p, tag, 8, 1),
+    incrementWorkload(p, tag, 8, 1000),
+    incrementWorkload(p, tag, 64, 1),
+    incrementWorkload(p, tag, 64, 1000),
+    versus(
+      `compareAndSwap retry loop, 8 callers, one key${tag}`,
+      () => inFlight(8, 80, () => casLoop(async () => p.raw.get('pforge:cas'), rawSwap)),
+      () => inFlight(8, 80, () => casLoop(() => p.ours.get('cas'), oursSwap)),
+    ),
   ];
 }
 
@@ -243,7 +310,7 @@ export async function run(): Promise<void> {
     for (const level of levels) {
       const p = await openPair(level);
       await fill(p, SMALL);
-      await runWorkloads(writeWorkloads(p, level));
+      await runWorkloads([...writeWorkloads(p, level), ...counterWorkloads(p, level)]);
       await closePair(p);
     }
     printRows(derivedRows(reads));

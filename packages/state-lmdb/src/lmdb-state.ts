@@ -12,7 +12,7 @@ import {
 } from '@pforge/state-core';
 import { createValidators } from '@pforge/state-core/backend';
 import { acquireEnvironment, type Environment, releaseEnvironment } from './environment.js';
-import { createLmdbOperations } from './operations.js';
+import { createLmdbOperations, type LmdbOperations } from './operations.js';
 import { type LmdbStateOptions, parseStateOptions, SOURCE } from './options.js';
 
 /** A {@link StateManager} on LMDB, with extras for operators and tests. */
@@ -80,6 +80,41 @@ function assertLimit(limit: unknown): number {
   return limit as number;
 }
 
+type Call = <T>(op: string, fn: () => T | Promise<T>) => Promise<T>;
+
+/** The data methods but `keys`: each checks its arguments, then calls the engine. */
+function dataMethods(
+  ops: LmdbOperations,
+  call: Call,
+): Omit<StateManager, 'keys' | 'close' | typeof Symbol.asyncDispose> {
+  return {
+    get: (key) => call('get', () => ops.get(v.key(key))),
+    set: (key, value, options?: SetOptions) =>
+      call('set', () => ops.set(v.key(key), v.value(value, key), v.setOptions(options, key))),
+    delete: (key) => call('delete', () => ops.delete(v.key(key))),
+    exists: (key) => call('exists', () => ops.exists(v.key(key))),
+    getMany: (keys) => call('getMany', () => ops.getMany(v.keys(keys))),
+    setMany: (entries: readonly Entry[]) => call('setMany', () => ops.setMany(v.entries(entries))),
+    deleteMany: (keys) => call('deleteMany', () => ops.deleteMany(v.keys(keys))),
+    increment: (key, delta, options?: SetOptions) =>
+      call('increment', () =>
+        ops.increment(v.key(key), v.delta(delta, key), v.setOptions(options, key)),
+      ),
+    compareAndSwap: (key, expected, next, options?: SetOptions) =>
+      call('compareAndSwap', () =>
+        ops.compareAndSwap(
+          v.key(key),
+          v.optionalValue(expected, key),
+          v.optionalValue(next, key),
+          v.setOptions(options, key),
+        ),
+      ),
+    ttl: (key) => call('ttl', () => ops.ttl(v.key(key))),
+    expire: (key, ttl) => call('expire', () => ops.expire(v.key(key), v.expireTtl(ttl, key))),
+    clear: (options?: PrefixOptions) => call('clear', () => ops.clear(v.prefix(options))),
+  };
+}
+
 /**
  * The manager: argument checks and the closed state around the engine of `operations.ts`
  * (the part a port onto core's manager base replaces). Every method works detached.
@@ -90,7 +125,7 @@ function buildManager(env: Environment, namespace: string): LmdbState {
   let closing: Promise<void> | undefined;
 
   /** Closed check, and every failure (synchronous or not) a rejected StateError. */
-  const call = <T>(op: string, fn: () => T | Promise<T>): Promise<T> => {
+  const call: Call = (op, fn) => {
     if (closed) return Promise.reject(closedError(op));
     try {
       const r = fn();
@@ -116,31 +151,8 @@ function buildManager(env: Environment, namespace: string): LmdbState {
 
   const manager: LmdbState = {
     path: env.path,
-    get: (key) => call('get', () => ops.get(v.key(key))),
-    set: (key, value, options?: SetOptions) =>
-      call('set', () => ops.set(v.key(key), v.value(value, key), v.setOptions(options, key))),
-    delete: (key) => call('delete', () => ops.delete(v.key(key))),
-    exists: (key) => call('exists', () => ops.exists(v.key(key))),
-    getMany: (keys) => call('getMany', () => ops.getMany(v.keys(keys))),
-    setMany: (entries: readonly Entry[]) => call('setMany', () => ops.setMany(v.entries(entries))),
-    deleteMany: (keys) => call('deleteMany', () => ops.deleteMany(v.keys(keys))),
-    increment: (key, delta, options?: SetOptions) =>
-      call('increment', () =>
-        ops.increment(v.key(key), v.delta(delta, key), v.setOptions(options, key)),
-      ),
-    compareAndSwap: (key, expected, next, options?: SetOptions) =>
-      call('compareAndSwap', () =>
-        ops.compareAndSwap(
-          v.key(key),
-          v.optionalValue(expected, key),
-          v.optionalValue(next, key),
-          v.setOptions(options, key),
-        ),
-      ),
-    ttl: (key) => call('ttl', () => ops.ttl(v.key(key))),
-    expire: (key, ttl) => call('expire', () => ops.expire(v.key(key), v.expireTtl(ttl, key))),
+    ...dataMethods(ops, call),
     keys: (options?: PrefixOptions) => scanKeys(options),
-    clear: (options?: PrefixOptions) => call('clear', () => ops.clear(v.prefix(options))),
     sweepExpired: (limit = 1000) =>
       call('sweepExpired', () => ops.sweepExpired(assertLimit(limit))),
     stats: () => call('stats', ops.stats),

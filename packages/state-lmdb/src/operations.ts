@@ -54,14 +54,26 @@ function encodeBatch(entries: readonly Entry[], ns: string): Batch {
 
 /** The engine of namespace prefix `ns` (core's `namespacePrefix`) on `env`. */
 export function createLmdbOperations(env: Environment, ns: string) {
-  const { queue } = env;
   /** A read now on a fresh snapshot, or, while writes wait, after them in their group. */
-  const reading = <T>(body: (now: number) => T): MaybePromise<T> => {
-    if (queue.size > 0) return queue.run(body);
+  const reading: Reading = (body) => {
+    if (env.queue.size > 0) return env.queue.run(body);
     env.fresh();
     return body(Date.now());
   };
+  return {
+    ...readOperations(env, ns, reading),
+    ...writeOperations(env, ns),
+    keys: (prefix: string) => walkKeys(env, ns + prefix, ns.length, reading),
+    /** One sweep step of the whole directory (every namespace). */
+    sweepExpired: (limit: number) => sweepExpired(env, limit),
+    /** Entry counts of the whole directory. */
+    stats: () => reading(() => directoryCounts(env)),
+    /** Figures for operators (see `inspect.ts`). */
+    inspect: () => reading(() => inspectEnvironment(env)),
+  };
+}
 
+function readOperations(env: Environment, ns: string, reading: Reading) {
   return {
     get: (key: string) => reading((now) => read.readValue(env, ns + key, now)),
     getMany: (keys: readonly string[]) => {
@@ -70,7 +82,13 @@ export function createLmdbOperations(env: Environment, ns: string) {
     },
     exists: (key: string) => reading((now) => read.isPresent(env, ns + key, now)),
     ttl: (key: string) => reading((now) => read.timeLeft(env, ns + key, now)),
+  };
+}
 
+/** The writes: each copies what it keeps, then joins the queue with its body. */
+function writeOperations(env: Environment, ns: string) {
+  const { queue } = env;
+  return {
     set(key: string, value: Uint8Array, ttlMs: number | undefined): Promise<void> {
       const full = ns + key;
       const record = allocateRecord(value, ttlMs !== undefined);
@@ -106,7 +124,6 @@ export function createLmdbOperations(env: Environment, ns: string) {
       const full = ns + key;
       return queue.run((now) => write.expire(env, full, ttlMs ?? undefined, now));
     },
-    keys: (prefix: string) => walkKeys(env, ns + prefix, ns.length, reading),
     async clear(prefix: string): Promise<number> {
       const full = ns + prefix;
       let total = 0;
@@ -116,13 +133,6 @@ export function createLmdbOperations(env: Environment, ns: string) {
         if (!step.more) return total;
       }
     },
-
-    /** One sweep step of the whole directory (every namespace). */
-    sweepExpired: (limit: number) => sweepExpired(env, limit),
-    /** Entry counts of the whole directory. */
-    stats: () => reading(() => directoryCounts(env)),
-    /** Figures for operators (see `inspect.ts`). */
-    inspect: () => reading(() => inspectEnvironment(env)),
   };
 }
 
