@@ -170,6 +170,26 @@ function registerAliasing(h: Harness): void {
     await check(m, 'b', 'two');
   });
 
+  it('setMany: changing the entries array or its entries after the call changes nothing stored', async () => {
+    const m = await h.open();
+    const entries: { key: string; value: Uint8Array; ttl?: number }[] = [
+      { key: 'a', value: bytes('one') },
+      { key: 'b', value: bytes('two'), ttl: 60_000 },
+    ];
+    const p = m.setMany(entries);
+    entries[0] = { key: 'a', value: bytes('XXX') };
+    entries[1]!.key = 'z';
+    entries[1]!.value = bytes('YYY');
+    delete entries[1]!.ttl;
+    entries.push({ key: 'c', value: bytes('new') });
+    await p;
+    await check(m, 'a', 'one');
+    await check(m, 'b', 'two');
+    expect(await m.ttl('b')).toBeGreaterThan(0);
+    expect(await m.exists('z')).toBe(false);
+    expect(await m.exists('c')).toBe(false);
+  });
+
   it('compareAndSwap: mutating expected and next after the call changes nothing', async () => {
     const m = await h.open();
     await m.set('a', bytes('old'));

@@ -59,6 +59,9 @@ export function collectSecrets(
     return out;
   }
   if (typeof options !== 'object' || options === null) return out;
+  // Options are data: a client or a store passed in code (cyclic, huge) is not walked.
+  const proto = Object.getPrototypeOf(options);
+  if (!Array.isArray(options) && proto !== Object.prototype && proto !== null) return out;
   for (const [k, v] of Object.entries(options)) {
     collectSecrets(v, out, secretParent || (!Array.isArray(options) && SECRET_NAME.test(k)));
   }

@@ -124,6 +124,16 @@ describe('no secret reaches a message, a cause or util.inspect', () => {
     );
   });
 
+  it('a client object passed in code (cyclic) is not walked for secrets', async () => {
+    const { collectSecrets } = await import('../src/redact.js');
+    class Client {
+      self = this;
+      password = 'not-collected';
+    }
+    const options = { url: 'redis://:pw-x@h', client: new Client(), nested: [{ token: 'tok-1' }] };
+    expect(collectSecrets(options)).toEqual([':pw-x', 'pw-x', 'tok-1']);
+  });
+
   it('does not mask what is not secret', async () => {
     const err = await createStateManager({ backend: 'test-leaky-url', url: 'http://nope' }).catch(
       (e) => e,
