@@ -171,6 +171,22 @@ describe('issue order', () => {
     }
   });
 
+  it('a queued read keeps its own copy of the keys array and a queued write of the value', async () => {
+    const { state } = await open('snapshot');
+    try {
+      void state.set('a', bytes('A'));
+      const keys = ['a', 'b'];
+      const value = bytes('B');
+      const [got] = [state.getMany(keys), state.set('b', value)];
+      keys[0] = 'zzz';
+      value.fill(0);
+      expect((await got).map(text)).toEqual(['A', undefined]);
+      expect(text(await state.get('b'))).toBe('B');
+    } finally {
+      await state.close();
+    }
+  });
+
   it('a read on another manager of the same directory also waits for queued writes', async () => {
     const { state } = await open('shared');
     const other = await createLmdbState({ path: state.path, namespace: 'pforge' });
