@@ -5,16 +5,17 @@ import { z } from 'zod';
 export const SOURCE = '@pforge/state-lmdb';
 
 /**
- * When a write's promise resolves, and so what an acknowledged write survives:
- * - `sync`: after the commit is fsync'd. Survives a process crash and an OS crash or power
- *   loss. Slowest: one fsync per commit (writes in flight still share commits).
- * - `overlapped` (default): after the commit is in the file (the OS page cache); the fsync
- *   follows in the background (lmdb-js `overlappingSync`). Survives a process crash; an OS
- *   crash may lose the last acknowledged commits not yet flushed (usually the last few ms),
- *   and the store reopens intact at the last flushed commit.
- * - `none`: after the commit is in the file; never fsync'd by us (LMDB `MDB_NOSYNC`). Survives
- *   a process crash; an OS crash may lose anything the OS had not yet written back, and may
- *   leave the file corrupt. For caches and scratch state only.
+ * What a group commit (the one LMDB transaction that carries every call issued in one
+ * event-loop task) does before those calls resolve, and so what an acknowledged write survives:
+ * - `sync`: fsyncs the commit while holding LMDB's write lock. Survives a process crash and an
+ *   OS crash or power loss.
+ * - `overlapped` (default): writes the commit marked unflushed and releases the write lock at
+ *   once (other processes commit meanwhile), then fsyncs it before the calls resolve (lmdb-js
+ *   `overlappingSync`). Survives a process crash and an OS crash; a commit another process read
+ *   before it was flushed may be lost to an OS crash, but it was never acknowledged.
+ * - `none`: never fsyncs (LMDB `MDB_NOSYNC`); calls resolve once the commit is in the file (the
+ *   OS page cache). Survives a process crash; an OS crash may lose anything the OS had not yet
+ *   written back, and may leave the file corrupt. For caches and scratch state only.
  */
 export type Durability = 'sync' | 'overlapped' | 'none';
 
