@@ -108,30 +108,23 @@ export async function releaseEnvironment(env: Environment): Promise<void> {
   await env.root.close();
 }
 
-// lmdb-js `TransactionFlags`: ABORTABLE | SYNCHRONOUS_COMMIT is its default for
-// `transactionSync`; NO_SYNC_FLUSH (LMDB's per-transaction MDB_NOSYNC) commits without the
-// flush inside the write lock.
-const ABORTABLE_SYNCHRONOUS = 1 | 2;
-const NO_SYNC_FLUSH = 0x10000;
-
 /**
- * How a group's transaction commits at each level, read from lmdb-js 3.5's LMDB fork
- * (`mdb_txn_commit`) and checked by timing (see the README, "Durability"):
- * - `sync`: the data pages are fsync'd and the meta page written synchronously while the
- *   write lock is held; `transactionSync` returns once the commit is on disk.
- * - `overlapped` (the environment has `overlappingSync`): committed with NO_SYNC_FLUSH, so the
- *   meta page is written marked "not yet flushed" and the write lock is released at once
- *   (other processes may commit while ours is flushed); then, still inside `transactionSync`
- *   on this thread, LMDB fsyncs and writes a flushed meta page. It returns once the commit is
- *   on disk. An OS crash before that flush reopens at the last flushed commit.
- * - `none` (the environment has `noSync`): no fsync at all; it returns once the commit is in
- *   the file (the OS page cache).
+ * How a group's transaction commits: lmdb-js's default for `transactionSync` (ABORTABLE |
+ * SYNCHRONOUS_COMMIT) at every level, so `transactionSync` returns once the commit is as durable
+ * as the environment's flags make it (checked with `strace`, see the README, "Durability"):
+ * - `sync`: the data pages are fsync'd and the meta page written synchronously, inside LMDB's
+ *   write lock.
+ * - `overlapped` (the environment has lmdb-js `overlappingSync`): the same. lmdb-js can also
+ *   commit with NO_SYNC_FLUSH (0x10000), releasing the write lock before the flush, as its
+ *   own asynchronous writes do at this level; with several processes writing, that lost whole
+ *   commits and corrupted pages (`mdb_page_touch`, MDB_BAD_TXN) in stress runs here, while the
+ *   default flags never did (`scripts/overlapping-flush-repro.mjs`).
+ * - `none` (the environment has `noSync`): no fsync; it returns once the commit is in the file.
  */
-function commitFor(root: RootDatabase, durability: Durability): Commit {
-  const flags = ABORTABLE_SYNCHRONOUS | (durability === 'overlapped' ? NO_SYNC_FLUSH : 0);
+function commitFor(root: RootDatabase): Commit {
   const store = root as unknown as Store<string>;
   return (body) => {
-    store.transactionSync(body, flags);
+    store.transactionSync(body);
   };
 }
 
@@ -183,7 +176,7 @@ function openEnvironment(path: string, options: ResolvedLmdbOptions): Environmen
         // always starts from a fresh snapshot.
         process.nextTick(endTurn);
       },
-      queue: createWriteQueue(commitFor(root, options.durability)),
+      queue: createWriteQueue(commitFor(root)),
       refs: 1,
       sweeper: undefined,
     };

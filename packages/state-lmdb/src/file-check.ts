@@ -7,6 +7,11 @@ const MDB_MAGIC = 0xbeefc0de;
 
 interface HeaderSpec {
   file: 'data.mdb' | 'lock.mdb';
+  /**
+   * A header of zeros is a file another process is creating (LMDB sizes the lock file, then
+   * writes its header): left to LMDB, which initialises or waits for it under its own lock.
+   */
+  zerosWhileCreated: boolean;
   magicAt: number;
   versionAt: number;
   versionMask: number;
@@ -19,6 +24,7 @@ interface HeaderSpec {
 // header) and the lock file's header, whose low 12 format bits are the lock version.
 const DATA: HeaderSpec = {
   file: 'data.mdb',
+  zerosWhileCreated: false,
   magicAt: 24,
   versionAt: 28,
   versionMask: 0xffffffff,
@@ -28,6 +34,7 @@ const DATA: HeaderSpec = {
 };
 const LOCK: HeaderSpec = {
   file: 'lock.mdb',
+  zerosWhileCreated: true,
   magicAt: 0,
   versionAt: 4,
   versionMask: 0xfff,
@@ -69,6 +76,7 @@ function checkHeader(file: string, spec: HeaderSpec): string | undefined {
     closeSync(fd);
   }
   if (n === 0) return undefined;
+  if (spec.zerosWhileCreated && head.subarray(0, n).every((b) => b === 0)) return undefined;
   if (n < head.length) return spec.notLmdb;
   const le = head.readUInt32LE(spec.magicAt) === MDB_MAGIC;
   const be = head.readUInt32BE(spec.magicAt) === MDB_MAGIC;

@@ -9,10 +9,9 @@ export const SOURCE = '@pforge/state-lmdb';
  * event-loop task) does before those calls resolve, and so what an acknowledged write survives:
  * - `sync`: fsyncs the commit while holding LMDB's write lock. Survives a process crash and an
  *   OS crash or power loss.
- * - `overlapped` (default): writes the commit marked unflushed and releases the write lock at
- *   once (other processes commit meanwhile), then fsyncs it before the calls resolve (lmdb-js
- *   `overlappingSync`). Survives a process crash and an OS crash; a commit another process read
- *   before it was flushed may be lost to an OS crash, but it was never acknowledged.
+ * - `overlapped` (default): the same as `sync` (the environment keeps lmdb-js's
+ *   `overlappingSync` file handling). lmdb-js's overlapping flush, which releases the write
+ *   lock before the flush, lost commits across processes, so it is not used.
  * - `none`: never fsyncs (LMDB `MDB_NOSYNC`); calls resolve once the commit is in the file (the
  *   OS page cache). Survives a process crash; an OS crash may lose anything the OS had not yet
  *   written back, and may leave the file corrupt. For caches and scratch state only.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, symlinkSync } from 'node:fs';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLmdbState } from '../src/index.js';
@@ -126,6 +126,14 @@ describe('errors', () => {
 });
 
 describe('path', () => {
+  it('a lock.mdb of zeros (being created by another process) is left to LMDB: the store opens', async () => {
+    const dir = tempDir('zero-lock');
+    writeFileSync(join(dir, 'lock.mdb'), Buffer.alloc(8192));
+    await using s = await createLmdbState({ path: dir });
+    await s.set('k', bytes('v'));
+    expect(await s.get('k')).toEqual(bytes('v'));
+  });
+
   it('is a directory even when its name has a dot (lmdb-js alone would take it for a file)', async () => {
     for (const name of ['state.lmdb', 'v1.2']) {
       for (const existing of [false, true]) {
