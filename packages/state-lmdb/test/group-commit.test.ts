@@ -50,6 +50,18 @@ describe('group commit', () => {
     }
   });
 
+  it('a queue of 4,096 calls is committed at once, the rest in the next group', async () => {
+    const { state, commits } = await open('bound');
+    try {
+      const all = Array.from({ length: 5000 }, () => state.increment('n'));
+      expect(commits()).toBe(1); // the first 4,096, synchronously
+      expect((await Promise.all(all)).at(-1)).toBe(5000);
+      expect(commits()).toBe(2);
+    } finally {
+      await state.close();
+    }
+  });
+
   it('awaited calls commit one by one (one commit each), and reads commit nothing', async () => {
     const { state, commits } = await open('awaited');
     try {
