@@ -1,15 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { type RedisServer, redisServerAvailable, startRedis } from '@pforge/test-redis';
+import { sharedRedis } from '@pforge/test-redis';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** URL of the shared redis-server, or '' when redis-server is not installed. */
-    redisUrl: string;
-  }
-}
-
-let server: RedisServer | undefined;
+const redis = sharedRedis();
 
 /** Checks the built bin is there (the tests spawn it) and starts one redis-server for every file. */
 export async function setup(project: TestProject): Promise<void> {
@@ -22,10 +15,7 @@ export async function setup(project: TestProject): Promise<void> {
       '[state-cli tests] dist/cli.js is older than src/: the process tests run the old build',
     );
   }
-  if (redisServerAvailable()) server = await startRedis();
-  project.provide('redisUrl', server?.url ?? '');
+  await redis.setup(project);
 }
 
-export async function teardown(): Promise<void> {
-  await server?.stop();
-}
+export const teardown = redis.teardown;

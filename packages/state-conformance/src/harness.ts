@@ -5,6 +5,7 @@ import {
   type StateErrorCode,
   type StateManager,
 } from '@pforge/state-core';
+import { DATA_METHODS } from '@pforge/state-core/backend';
 import { afterEach, expect } from 'vitest';
 import type { ConformanceTarget } from './target.js';
 
@@ -156,21 +157,7 @@ export async function snapshot(m: StateManager): Promise<Record<string, string>>
 }
 
 /** Every data method of {@link StateManager} (all but `close`), for the junk-argument tests. */
-export const METHODS = [
-  'get',
-  'set',
-  'delete',
-  'exists',
-  'getMany',
-  'setMany',
-  'deleteMany',
-  'increment',
-  'compareAndSwap',
-  'ttl',
-  'expire',
-  'keys',
-  'clear',
-] as const;
+export const METHODS = DATA_METHODS;
 
 /** One of {@link METHODS}. */
 export type Method = (typeof METHODS)[number];

@@ -7,6 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_SERVER_BIN } from './process.js';
+import { sharedRedis as createSharedRedis } from './shared.js';
 import { redisTlsAvailable } from './tls.js';
 
 export type { RedisCluster, StartRedisClusterOptions } from './cluster.js';
@@ -16,6 +17,7 @@ export type { RespReply } from './resp.js';
 export { RespError, rawCommand } from './resp.js';
 export type { SentinelSetup, StartSentinelOptions } from './sentinel.js';
 export { startSentinelSetup } from './sentinel.js';
+export type { SharedRedisSetup } from './shared.js';
 export type { RedisConfig, RedisServer, StartRedisOptions } from './standalone.js';
 export { startRedis } from './standalone.js';
 export type { TlsMaterial } from './tls.js';
@@ -31,6 +33,13 @@ export function redisServerAvailable(): boolean {
   }
   return available;
 }
+
+/**
+ * One redis-server (and, with `cluster`, one Redis Cluster) for every test file of a vitest
+ * run: `export const { setup, teardown } = sharedRedis({ cluster: true })` in a globalSetup.
+ */
+export const sharedRedis = (options: { cluster?: boolean } = {}) =>
+  createSharedRedis({ ...options, available: redisServerAvailable });
 
 let noticed = false;
 
