@@ -32,7 +32,8 @@ for (const dir of dirs.map((d) => resolve(d))) {
   const { formatOptionsTable } = require('@pforge/state-core/backend');
   const next = readme.replace(BLOCK, (_, name) => {
     const declaration = mod[name];
-    if (!declaration?.options) throw new Error(`${dir}: README names \`${name}\`, which the package does not export`);
+    if (!declaration?.options)
+      throw new Error(`${dir}: README names \`${name}\`, which the package does not export`);
     return `<!-- options:start ${name} -->\n${formatOptionsTable(declaration)}\n<!-- options:end -->`;
   });
   if (next === readme) continue;

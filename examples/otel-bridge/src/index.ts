@@ -1,10 +1,27 @@
-import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@opentelemetry/api';
 import { type StateTraceContext, stateTracingChannel } from '@pforge/state-core';
 
 /** Every traced operation of a manager. */
 const OPERATIONS = [
-  'get', 'set', 'delete', 'exists', 'getMany', 'setMany', 'deleteMany',
-  'increment', 'compareAndSwap', 'ttl', 'expire', 'keys', 'clear',
+  'get',
+  'set',
+  'delete',
+  'exists',
+  'getMany',
+  'setMany',
+  'deleteMany',
+  'increment',
+  'compareAndSwap',
+  'ttl',
+  'expire',
+  'keys',
+  'clear',
 ] as const;
 
 /**
@@ -21,7 +38,13 @@ export function bridgeStateTracing(tracer: Tracer): () => void {
     start(message: unknown) {
       const ctx = message as StateTraceContext;
       const attributes: Attributes = { ...ctx.attributes };
-      spans.set(ctx, tracer.startSpan(`${ctx.operation} ${ctx.namespace}`, { kind: SpanKind.CLIENT, attributes }));
+      spans.set(
+        ctx,
+        tracer.startSpan(`${ctx.operation} ${ctx.namespace}`, {
+          kind: SpanKind.CLIENT,
+          attributes,
+        }),
+      );
     },
     error(message: unknown) {
       const ctx = message as StateTraceContext;

@@ -29,7 +29,12 @@ describe('bridgeStateTracing', () => {
       await state.close();
     }
     const spans = exporter.getFinishedSpans();
-    expect(spans.map((s) => s.name)).toEqual(['set shop', 'getMany shop', 'increment shop', 'keys shop']);
+    expect(spans.map((s) => s.name)).toEqual([
+      'set shop',
+      'getMany shop',
+      'increment shop',
+      'keys shop',
+    ]);
     expect(spans[0]!.attributes).toEqual({
       'db.system.name': 'memory',
       'db.namespace': 'shop',
