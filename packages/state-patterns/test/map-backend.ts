@@ -1,61 +1,72 @@
+import type { StateManager } from '@pforge/state-core';
 import {
-  createDriverManager,
+  createManager,
   equalBytes,
-  type StateManager,
-  type StoreDriver,
+  namespacePrefix,
   type StoredEntry,
-} from '@pforge/state-core';
+  type StoreOperations,
+} from '@pforge/state-core/backend';
 
 /**
- * A tiny shared-Map backend built with core's driver base, for testing the patterns against
- * the bare `StateManager` contract. Every operation yields to the event loop a random number
- * of times first, so concurrent calls really interleave (read-then-write races would show).
+ * A tiny shared-Map backend built on core's one base from the five entry primitives, for
+ * testing the patterns against the bare `StateManager` contract. Every primitive yields to
+ * the event loop a random number of times first, so concurrent calls really interleave
+ * (read-then-write races would show); the base serialises calls, as it does for any backend
+ * that does not declare `keepsIssueOrder`.
  */
 export function createMapStore(): { open(namespace?: string): StateManager } {
   const map = new Map<string, StoredEntry>();
-  const jitter = async () => {
-    for (let i = Math.floor(Math.random() * 3); i > 0; i--)
-      await new Promise((r) => setImmediate(r));
+  return {
+    open: (namespace = 'pforge') =>
+      createManager({
+        source: 'map-test',
+        backend: 'map-test',
+        namespace,
+        operations: mapOperations(map, namespacePrefix(namespace)),
+      }),
   };
-  const live = (key: string) => {
-    const e = map.get(key);
-    if (e && e.expiresAt !== undefined && e.expiresAt <= Date.now()) {
-      map.delete(key);
-      return undefined;
-    }
-    return e;
+}
+
+async function jitter(): Promise<void> {
+  for (let i = Math.floor(Math.random() * 3); i > 0; i--) {
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function mapOperations(map: Map<string, StoredEntry>, ns: string): StoreOperations {
+  const live = (key: string): StoredEntry | undefined => {
+    const e = map.get(ns + key);
+    if (e?.expiresAt === undefined || e.expiresAt > Date.now()) return e;
+    map.delete(ns + key);
+    return undefined;
   };
-  const driver: StoreDriver = {
+  const same = (a: StoredEntry | undefined, b: StoredEntry | undefined): boolean =>
+    a === b || (!!a && !!b && a.expiresAt === b.expiresAt && equalBytes(a.value, b.value));
+  return {
     read: async (key) => {
       await jitter();
       return live(key);
     },
     write: async (key, entry) => {
       await jitter();
-      map.set(key, entry);
+      map.set(ns + key, entry);
     },
     remove: async (key) => {
       await jitter();
-      const had = live(key) !== undefined;
-      map.delete(key);
-      return had;
+      return live(key) !== undefined && map.delete(ns + key);
     },
-    compareAndSwap: async (key, expected, next) => {
+    swap: async (key, expected, next) => {
       await jitter();
-      const cur = live(key)?.value;
-      const same =
-        cur === undefined || expected === undefined ? cur === expected : equalBytes(cur, expected);
-      if (!same) return false;
-      if (next === undefined) map.delete(key);
-      else map.set(key, next);
+      if (!same(live(key), expected)) return false;
+      if (next === undefined) map.delete(ns + key);
+      else map.set(ns + key, next);
       return true;
     },
     scan: async function* (prefix) {
-      for (const k of [...map.keys()]) if (k.startsWith(prefix) && live(k)) yield k;
+      for (const full of [...map.keys()]) {
+        const key = full.slice(ns.length);
+        if (full.startsWith(ns + prefix) && live(key)) yield key;
+      }
     },
-    close: async () => {},
-  };
-  return {
-    open: (namespace = 'pforge') => createDriverManager(driver, { source: 'map-test', namespace }),
   };
 }
