@@ -3,7 +3,7 @@
  * run on one local redis-server: a plain client (best for awaited one-at-a-time calls) and a
  * client with `enableAutoPipelining` (best with many calls in flight). Keyv 5 + @keyv/redis
  * joins the batch reads. Values are 100 bytes; 10,000 keys are preloaded. `increment` (a Lua
- * script keeping SPEC's counter rules) is set against a bare INCRBY, and `pool_size` 3 against 1
+ * script keeping the contract's counter rules) is set against a bare INCRBY, and `pool_size` 3 against 1
  * (calls in flight together share one connection, which keeps their issue order).
  * Set REDIS_URL to use a running server instead of starting redis-server.
  * A/B: `REDIS_AB='prev=/path/to/dist/index.js;other=…'` adds, beside ours in every workload

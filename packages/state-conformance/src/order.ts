@@ -74,7 +74,7 @@ const outcome = (p: Promise<unknown>): Promise<string> =>
     (err: unknown) => `err ${isStateError(err) ? err.code : String(err)}`,
   );
 
-/** Calls issued on one manager take effect in issue order, awaited or not (SPEC "Order"). */
+/** Calls issued on one manager take effect in issue order, awaited or not (docs/contract.md, "Visibility and order"). */
 export function registerOrder(h: Harness): void {
   describe('order', () => {
     it('set then increment, not awaited: the increment counts from the value just set', async () => {

@@ -26,7 +26,7 @@ async function fill(m: StateManager, prefix: string): Promise<string[]> {
   return keys;
 }
 
-/** A value handed out belongs to the caller (SPEC "Values"). */
+/** A value handed out belongs to the caller (docs/contract.md, "Values"). */
 export function registerOwnership(h: Harness): void {
   describe('ownership', () => {
     it('every value get and getMany return owns its whole buffer (byteOffset 0, exact size)', async () => {

@@ -1,4 +1,4 @@
-/** Every code a {@link StateError} can carry (see SPEC "Errors"). */
+/** Every code a {@link StateError} can carry (see docs/contract.md, "Errors"). */
 export const STATE_ERROR_CODES = [
   'ERR_STATE_INVALID_KEY',
   'ERR_STATE_INVALID_VALUE',

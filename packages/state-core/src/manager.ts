@@ -30,7 +30,7 @@ export interface ManagerSpec<X extends object = {}> {
   /**
    * The operations take effect in the order they are called, awaited or not (a synchronous
    * engine, one connection, an ordered write queue). When `false`, the base runs each call
-   * after the previous one settled, which keeps SPEC's order at the cost of concurrency.
+   * after the previous one settled, which keeps the contract's order at the cost of concurrency.
    * @default false
    */
   keepsIssueOrder?: boolean;

@@ -6,8 +6,8 @@ import type { Entry } from './types.js';
 import { assertValue, isValidValue } from './value.js';
 
 /**
- * The argument rules of SPEC, bound once to the package named in their messages. Each
- * function returns its argument typed, or throws the `StateError` SPEC names
+ * The argument rules of the contract (docs/contract.md), bound once to the package named in their messages. Each
+ * function returns its argument typed, or throws the `StateError` the contract names
  * (`ERR_STATE_INVALID_KEY`, `_VALUE`, `_TTL` or `_ARGUMENT`).
  */
 export interface Validators {
@@ -32,7 +32,7 @@ export interface Validators {
 }
 
 /**
- * Binds SPEC's argument rules to `source`, the package named in every message.
+ * Binds the contract's argument rules to `source`, the package named in every message.
  * @example
  * const v = createValidators('@acme/state-foo');
  * const limit = v.delta(input, 'sweep'); // throws ERR_STATE_INVALID_ARGUMENT

@@ -14,7 +14,7 @@ describe('StateError', () => {
     expect('cause' in new StateError('ERR_STATE_CLOSED', 'x')).toBe(false);
   });
 
-  it('lists every SPEC code', () => {
+  it('lists every code of the contract', () => {
     expect([...STATE_ERROR_CODES].sort()).toEqual(
       [
         'ERR_STATE_INVALID_KEY',

@@ -14,7 +14,7 @@ const script = (source: string): Script => ({
 });
 
 /**
- * INCRBY with the SPEC's rules, atomically. KEYS[1]: key; ARGV[1]: delta (decimal);
+ * INCRBY with the contract's counter rules, atomically. KEYS[1]: key; ARGV[1]: delta (decimal);
  * ARGV[2]: ttl in ms or ''. A stored value counts only in canonical form (`0|-?[1-9][0-9]*`)
  * and within ±(2^53-1); otherwise an error reply and the value is untouched: a canonical
  * integer beyond that range is OUT_OF_RANGE, anything else (or over 40 bytes, as core's

@@ -101,65 +101,70 @@ async function checkOrder(options: RedisStateOptions, runs: number): Promise<voi
   }
 }
 
-describe.skipIf(skipWithoutRedis())('calls take effect in issue order (SPEC "Order")', () => {
-  let redis: RedisServer;
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), cluster?.stop()]);
-  });
+describe.skipIf(skipWithoutRedis())(
+  'calls take effect in issue order (contract "Visibility and order")',
+  () => {
+    let redis: RedisServer;
+    let cluster: RedisCluster;
+    beforeAll(async () => {
+      [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
+    });
+    afterAll(async () => {
+      await Promise.all([redis?.stop(), cluster?.stop()]);
+    });
 
-  it('pool_size 1: a pipelined mix of every write method ends as the same calls awaited one by one', async () => {
-    await checkOrder({ url: redis.url }, 60);
-  }, 60_000);
+    it('pool_size 1: a pipelined mix of every write method ends as the same calls awaited one by one', async () => {
+      await checkOrder({ url: redis.url }, 60);
+    }, 60_000);
 
-  it('pool_size 3: the same', async () => {
-    await checkOrder({ url: redis.url, poolSize: 3 }, 60);
-  }, 60_000);
+    it('pool_size 3: the same', async () => {
+      await checkOrder({ url: redis.url, poolSize: 3 }, 60);
+    }, 60_000);
 
-  it('cluster, pool_size 2: the same', async () => {
-    await checkOrder({ cluster: { nodes: cluster.addresses }, poolSize: 2 }, 30);
-  }, 60_000);
+    it('cluster, pool_size 2: the same', async () => {
+      await checkOrder({ cluster: { nodes: cluster.addresses }, poolSize: 2 }, 30);
+    }, 60_000);
 
-  it('a server with an empty script cache: the first script calls keep their place in a pipeline', async () => {
-    for (const flush of [redis, ...cluster.nodes]) await flush.command('SCRIPT', 'FLUSH');
-    for (const options of [{ url: redis.url }, { cluster: { nodes: cluster.addresses } }]) {
-      const m = await createRedisState({ ...options, namespace: ns('fresh') });
+    it('a server with an empty script cache: the first script calls keep their place in a pipeline', async () => {
+      for (const flush of [redis, ...cluster.nodes]) await flush.command('SCRIPT', 'FLUSH');
+      for (const options of [{ url: redis.url }, { cluster: { nodes: cluster.addresses } }]) {
+        const m = await createRedisState({ ...options, namespace: ns('fresh') });
+        try {
+          const results = await Promise.all([
+            m.increment('n'),
+            m.set('n', enc('100')),
+            m.increment('n', 5),
+            m.compareAndSwap('n', enc('105'), enc('x')),
+            m.set('x', enc('1')),
+            m.expire('x', null),
+          ]);
+          expect(results).toEqual([1, undefined, 105, true, undefined, true]);
+          expect(dec(await m.get('n'))).toBe('x');
+        } finally {
+          await m.clear();
+          await m.close();
+        }
+      }
+    });
+
+    it('a set issued right after clear() survives it', async () => {
+      const m = await createRedisState({ url: redis.url, namespace: ns('clr'), poolSize: 2 });
       try {
-        const results = await Promise.all([
-          m.increment('n'),
-          m.set('n', enc('100')),
-          m.increment('n', 5),
-          m.compareAndSwap('n', enc('105'), enc('x')),
-          m.set('x', enc('1')),
-          m.expire('x', null),
+        await m.setMany(
+          Array.from({ length: 3000 }, (_, i) => ({ key: `k${i}`, value: enc('v') })),
+        );
+        const [cleared, , kept] = await Promise.all([
+          m.clear(),
+          m.set('k1', enc('again')),
+          m.get('k1'),
         ]);
-        expect(results).toEqual([1, undefined, 105, true, undefined, true]);
-        expect(dec(await m.get('n'))).toBe('x');
+        expect(cleared).toBe(3000);
+        expect(dec(kept)).toBe('again');
+        expect(await allKeys(m)).toEqual(['k1']);
       } finally {
         await m.clear();
         await m.close();
       }
-    }
-  });
-
-  it('a set issued right after clear() survives it', async () => {
-    const m = await createRedisState({ url: redis.url, namespace: ns('clr'), poolSize: 2 });
-    try {
-      await m.setMany(Array.from({ length: 3000 }, (_, i) => ({ key: `k${i}`, value: enc('v') })));
-      const [cleared, , kept] = await Promise.all([
-        m.clear(),
-        m.set('k1', enc('again')),
-        m.get('k1'),
-      ]);
-      expect(cleared).toBe(3000);
-      expect(dec(kept)).toBe('again');
-      expect(await allKeys(m)).toEqual(['k1']);
-    } finally {
-      await m.clear();
-      await m.close();
-    }
-  });
-});
+    });
+  },
+);

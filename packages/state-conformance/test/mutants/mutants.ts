@@ -19,7 +19,7 @@ interface Mutant {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-/** Each breaks one rule of SPEC "Semantics every backend keeps"; the suite must catch each. */
+/** Each breaks one rule of the contract's "Rules every backend keeps" (docs/contract.md); the suite must catch each. */
 export const MUTANTS: Record<string, Mutant> = {
   'aliased-get': {
     caughtBy: 'values',
