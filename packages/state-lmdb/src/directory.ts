@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StateError } from '@pforge/state-core';
-import { SOURCE } from './options.js';
+import { SOURCE } from './source.js';
 
 const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException)?.code;
 

@@ -7,66 +7,12 @@ import {
 } from 'lmdb';
 import { prepareDirectory } from './directory.js';
 import { checkLmdbFiles } from './file-check.js';
-import type { Durability, ResolvedLmdbOptions } from './options.js';
-import { SOURCE } from './options.js';
+import type { ResolvedLmdbOptions } from './options.js';
 import { type ExpiryKey, expiryKeyEncoder, recordKeyEncoder } from './record.js';
-import { type Sweeper, startSweeper } from './sweeper.js';
-import { type Commit, createWriteQueue, type WriteQueue } from './write-queue.js';
-
-/** The part of an lmdb-js database used here, typed for its key type. */
-export interface Store<K> {
-  /** A reused buffer (or, for large values, a view of the map): valid until the next read. */
-  getBinaryFast(key: K): Uint8Array | undefined;
-  /** Inside a write transaction: writes at once. */
-  put(key: K, value: Buffer): unknown;
-  /** Inside a write transaction: removes at once. */
-  remove(key: K): unknown;
-  getRange(options: {
-    start?: K;
-    end?: K;
-    limit?: number;
-  }): Iterable<{ key: K; value: Uint8Array }>;
-  getKeys(options: { start?: K; end?: K; limit?: number }): Iterable<K>;
-  transactionSync<T>(body: () => T, flags?: number): T;
-  resetReadTxn(): void;
-  getStats(): LmdbStats;
-}
-
-/** What lmdb-js's `getStats()` reports (the part used here). */
-export interface LmdbStats {
-  /** Entries of this database. */
-  entryCount: number;
-  /** LMDB's page size, in bytes. */
-  pageSize: number;
-  /** The current size of the memory map, in bytes. */
-  mapSize: number;
-  /** The number of the last page in use (pages count from 0). */
-  lastPageNumber: number;
-}
-
-/** One open LMDB directory, shared by every manager of this process that opens it. */
-export interface Environment {
-  /** The real path of the directory (the registry key). */
-  readonly path: string;
-  readonly durability: Durability;
-  readonly root: RootDatabase;
-  /** Records (LMDB's main database): full key (namespace prefix + key) to header + value. */
-  readonly records: Store<string>;
-  /** Expiry index (the named database `pforge.expiry`): (due time, full key) to nothing. */
-  readonly expiry: Store<ExpiryKey>;
-  /** The longest key LMDB takes here, in bytes. */
-  readonly maxKeyBytes: number;
-  /**
-   * Makes the next read see every commit acknowledged before the current event-loop task
-   * began, in any process: renews the read snapshot once per task (lmdb-js alone may keep
-   * one for a millisecond or more).
-   */
-  fresh(): void;
-  /** The group commit of every write (and of reads issued while writes wait). */
-  readonly queue: WriteQueue;
-  refs: number;
-  sweeper: Sweeper | undefined;
-}
+import { SOURCE } from './source.js';
+import type { Environment, Store } from './store.js';
+import { startSweeper } from './sweeper.js';
+import { type Commit, createWriteQueue } from './write-queue.js';
 
 const REGISTRY_KEY = Symbol.for('@pforge/state-lmdb/environments');
 // On globalThis so the ESM and the CJS build share it: LMDB must not open a path twice.
@@ -128,64 +74,85 @@ function commitFor(root: RootDatabase): Commit {
   };
 }
 
-function openEnvironment(path: string, options: ResolvedLmdbOptions): Environment {
-  checkLmdbFiles(path);
-  let root: RootDatabase | undefined;
+/** The two databases of a directory: records (the main database) and the expiry index. */
+interface Stores {
+  root: RootDatabase;
+  records: Store<string>;
+  expiry: Store<ExpiryKey>;
+}
+
+function openStores(path: string, options: ResolvedLmdbOptions): Stores {
+  // Records live in LMDB's main database: a commit that touches only them then writes no
+  // page for a named database's entry. The one named database (the expiry index) is an
+  // entry of the main database too; no record key can equal its name, as every record key
+  // holds the `:` that ends its namespace prefix. lmdb-js takes `keyEncoder` (README
+  // "Custom Key Encoding") but does not type it.
+  const root = open({
+    path,
+    // lmdb-js takes a path whose name has an extension (`state.lmdb`) for a file.
+    noSubdir: false,
+    maxDbs: 2,
+    mapSize: options.mapSize,
+    noSync: options.durability === 'none',
+    overlappingSync: options.durability === 'overlapped',
+    encoding: 'binary',
+    keyEncoder: recordKeyEncoder,
+  } as RootDatabaseOptionsWithPath);
   try {
-    // Records live in LMDB's main database: a commit that touches only them then writes no
-    // page for a named database's entry. The one named database (the expiry index) is an
-    // entry of the main database too; no record key can equal its name, as every record key
-    // holds the `:` that ends its namespace prefix. lmdb-js takes `keyEncoder` (README
-    // "Custom Key Encoding") but does not type it.
-    root = open({
-      path,
-      // lmdb-js takes a path whose name has an extension (`state.lmdb`) for a file.
-      noSubdir: false,
-      maxDbs: 2,
-      mapSize: options.mapSize,
-      noSync: options.durability === 'none',
-      overlappingSync: options.durability === 'overlapped',
-      encoding: 'binary',
-      keyEncoder: recordKeyEncoder,
-    } as RootDatabaseOptionsWithPath);
-    const records = root as unknown as Store<string>;
     const expiry = root.openDB({
       name: 'pforge.expiry',
       encoding: 'binary',
       keyEncoder: expiryKeyEncoder,
     } as DatabaseOptions & { name: string }) as unknown as Store<ExpiryKey>;
-    let freshThisTurn = false;
-    const endTurn = () => {
-      freshThisTurn = false;
-    };
-    return {
-      path,
-      durability: options.durability,
-      root,
-      records,
-      expiry,
-      maxKeyBytes: (root as RootDatabase & { maxKeySize?: number }).maxKeySize ?? 1978,
-      fresh() {
-        if (freshThisTurn) return;
-        records.resetReadTxn();
-        freshThisTurn = true;
-        // The tick queue runs once the microtask queue is empty, i.e. when the current
-        // event-loop task (an I/O callback, a timer, an immediate) is done with everything it
-        // awaits synchronously. So one renewal serves a whole task (a tight await loop
-        // included), and the next task, which may carry news of another process's write,
-        // always starts from a fresh snapshot.
-        process.nextTick(endTurn);
-      },
-      queue: createWriteQueue(commitFor(root)),
-      refs: 1,
-      sweeper: undefined,
-    };
+    return { root, records: root as unknown as Store<string>, expiry };
   } catch (err) {
-    void root?.close().catch(() => undefined);
+    void root.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The `fresh()` of an environment: renews the read snapshot once per event-loop task. */
+function freshener(records: Store<string>): () => void {
+  let freshThisTurn = false;
+  const endTurn = () => {
+    freshThisTurn = false;
+  };
+  return () => {
+    if (freshThisTurn) return;
+    records.resetReadTxn();
+    freshThisTurn = true;
+    // The tick queue runs once the microtask queue is empty, i.e. when the current
+    // event-loop task (an I/O callback, a timer, an immediate) is done with everything it
+    // awaits synchronously. So one renewal serves a whole task (a tight await loop
+    // included), and the next task, which may carry news of another process's write,
+    // always starts from a fresh snapshot.
+    process.nextTick(endTurn);
+  };
+}
+
+function openEnvironment(path: string, options: ResolvedLmdbOptions): Environment {
+  checkLmdbFiles(path);
+  let stores: Stores;
+  try {
+    stores = openStores(path, options);
+  } catch (err) {
     throw new StateError(
       'ERR_STATE_BACKEND',
       `[${SOURCE}] cannot open the LMDB store at \`path\` ${JSON.stringify(path)}: ${(err as Error).message}`,
       { cause: err },
     );
   }
+  const { root, records, expiry } = stores;
+  return {
+    path,
+    durability: options.durability,
+    root,
+    records,
+    expiry,
+    maxKeyBytes: (root as RootDatabase & { maxKeySize?: number }).maxKeySize ?? 1978,
+    fresh: freshener(records),
+    queue: createWriteQueue(commitFor(root)),
+    refs: 1,
+    sweeper: undefined,
+  };
 }

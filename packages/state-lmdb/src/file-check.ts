@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateError } from '@pforge/state-core';
-import { SOURCE } from './options.js';
+import { SOURCE } from './source.js';
 
 const MDB_MAGIC = 0xbeefc0de;
 

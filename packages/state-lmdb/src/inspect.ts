@@ -1,4 +1,4 @@
-import type { Environment } from './environment.js';
+import type { Environment } from './store.js';
 
 /** Entry counts of a whole directory (every namespace). */
 export interface DirectoryCounts {

@@ -1,19 +1,17 @@
+import { StateError, type StateManager } from '@pforge/state-core';
 import {
-  attachStateInfo,
+  configError,
+  createManager,
   describeValue,
-  type Entry,
-  isStateError,
+  type GuardedCall,
   namespacePrefix,
-  type PrefixOptions,
-  resolveNamespace,
-  type SetOptions,
-  StateError,
-  type StateManager,
-} from '@pforge/state-core';
-import { createValidators } from '@pforge/state-core/backend';
-import { acquireEnvironment, type Environment, releaseEnvironment } from './environment.js';
+} from '@pforge/state-core/backend';
+import { acquireEnvironment, releaseEnvironment } from './environment.js';
+import type { DirectoryCounts } from './inspect.js';
 import { createLmdbOperations, type LmdbOperations } from './operations.js';
-import { type LmdbStateOptions, parseStateOptions, SOURCE } from './options.js';
+import { type LmdbStateOptions, lmdbOptions, type ResolvedLmdbOptions } from './options.js';
+import { SOURCE } from './source.js';
+import type { Environment } from './store.js';
 
 /** A {@link StateManager} on LMDB, with extras for operators and tests. */
 export interface LmdbState extends StateManager {
@@ -26,7 +24,7 @@ export interface LmdbState extends StateManager {
    */
   sweepExpired(limit?: number): Promise<number>;
   /** Entry counts of the whole directory (all namespaces): records and expiry-index entries. */
-  stats(): Promise<{ records: number; expiryIndex: number }>;
+  stats(): Promise<DirectoryCounts>;
 }
 
 /**
@@ -40,37 +38,47 @@ export interface LmdbState extends StateManager {
  * await state.set('greeting', new TextEncoder().encode('hi'), { ttl: 60_000 });
  */
 export async function createLmdbState(options: LmdbStateOptions): Promise<LmdbState> {
-  const resolved = parseStateOptions(options);
-  const namespace = resolveNamespace(resolved.namespace, SOURCE);
-  const ns = namespacePrefix(namespace);
-  const env = acquireEnvironment(resolved);
+  return openLmdbState(lmdbOptions.parse(options));
+}
+
+/** {@link createLmdbState} with options already validated (the backend definition's `create`). */
+export async function openLmdbState(options: ResolvedLmdbOptions): Promise<LmdbState> {
+  const env = acquireEnvironment(options);
+  const ns = namespacePrefix(options.namespace);
   // Longest key + namespace prefix + expiry header must fit LMDB's key limit.
-  if (Buffer.byteLength(ns) + 1024 + 8 > env.maxKeyBytes) {
+  const most = env.maxKeyBytes - 1024 - 8;
+  if (Buffer.byteLength(ns) > most) {
     await releaseEnvironment(env);
-    throw new StateError(
-      'ERR_STATE_CONFIG',
-      `[${SOURCE}] \`namespace\` is too long for LMDB keys (${Buffer.byteLength(ns)} bytes escaped; at most ${env.maxKeyBytes - 1024 - 8})`,
-    );
+    throw configError(SOURCE, [
+      {
+        path: 'options.namespace',
+        message: `is too long for LMDB keys (${Buffer.byteLength(ns)} bytes escaped; at most ${most})`,
+      },
+    ]);
   }
-  return buildManager(env, namespace);
+  return buildManager(env, options.namespace, createLmdbOperations(env, ns));
 }
 
-function fail(op: string, err: unknown): StateError {
-  if (isStateError(err)) return err;
-  return new StateError(
-    'ERR_STATE_BACKEND',
-    `[${SOURCE}] ${op}() failed: ${(err as Error)?.message ?? describeValue(err)}`,
-    { cause: err },
-  );
+/** The manager: core's base around the engine, with the LMDB extras. */
+function buildManager(env: Environment, namespace: string, ops: LmdbOperations): LmdbState {
+  return createManager({
+    source: SOURCE,
+    backend: 'lmdb',
+    namespace,
+    operations: { ...ops, close: () => releaseEnvironment(env) },
+    // Writes (and the reads issued while writes wait) run in the ordered group-commit queue.
+    keepsIssueOrder: true,
+    settlesLocally: true,
+    extend: (guard: GuardedCall) => ({
+      path: env.path,
+      sweepExpired: (limit: number = 1000) =>
+        guard('sweepExpired', () => ops.sweepExpired(checkLimit(limit))),
+      stats: () => guard('stats', ops.stats),
+    }),
+  });
 }
 
-function closedError(op: string): StateError {
-  return new StateError('ERR_STATE_CLOSED', `[${SOURCE}] ${op}() called after close()`);
-}
-
-const v = createValidators(SOURCE);
-
-function assertLimit(limit: unknown): number {
+function checkLimit(limit: unknown): number {
   if (!Number.isSafeInteger(limit) || (limit as number) < 1) {
     throw new StateError(
       'ERR_STATE_INVALID_ARGUMENT',
@@ -78,99 +86,4 @@ function assertLimit(limit: unknown): number {
     );
   }
   return limit as number;
-}
-
-type Call = <T>(op: string, fn: () => T | Promise<T>) => Promise<T>;
-
-/** The data methods but `keys`: each checks its arguments, then calls the engine. */
-function dataMethods(
-  ops: LmdbOperations,
-  call: Call,
-): Omit<StateManager, 'keys' | 'close' | typeof Symbol.asyncDispose> {
-  return {
-    get: (key) => call('get', () => ops.get(v.key(key))),
-    set: (key, value, options?: SetOptions) =>
-      call('set', () => ops.set(v.key(key), v.value(value, key), v.setOptions(options, key))),
-    delete: (key) => call('delete', () => ops.delete(v.key(key))),
-    exists: (key) => call('exists', () => ops.exists(v.key(key))),
-    getMany: (keys) => call('getMany', () => ops.getMany(v.keys(keys))),
-    setMany: (entries: readonly Entry[]) => call('setMany', () => ops.setMany(v.entries(entries))),
-    deleteMany: (keys) => call('deleteMany', () => ops.deleteMany(v.keys(keys))),
-    increment: (key, delta, options?: SetOptions) =>
-      call('increment', () =>
-        ops.increment(v.key(key), v.delta(delta, key), v.setOptions(options, key)),
-      ),
-    compareAndSwap: (key, expected, next, options?: SetOptions) =>
-      call('compareAndSwap', () =>
-        ops.compareAndSwap(
-          v.key(key),
-          v.optionalValue(expected, key),
-          v.optionalValue(next, key),
-          v.setOptions(options, key),
-        ),
-      ),
-    ttl: (key) => call('ttl', () => ops.ttl(v.key(key))),
-    expire: (key, ttl) => call('expire', () => ops.expire(v.key(key), v.expireTtl(ttl, key))),
-    clear: (options?: PrefixOptions) => call('clear', () => ops.clear(v.prefix(options))),
-  };
-}
-
-/**
- * The manager: argument checks and the closed state around the engine of `operations.ts`
- * (the part a port onto core's manager base replaces). Every method works detached.
- */
-function buildManager(env: Environment, namespace: string): LmdbState {
-  const ops = createLmdbOperations(env, namespacePrefix(namespace));
-  let closed = false;
-  let closing: Promise<void> | undefined;
-
-  /** Closed check, and every failure (synchronous or not) a rejected StateError. */
-  const call: Call = (op, fn) => {
-    if (closed) return Promise.reject(closedError(op));
-    try {
-      const r = fn();
-      return r instanceof Promise
-        ? r.catch((err: unknown) => Promise.reject(fail(op, err)))
-        : Promise.resolve(r);
-    } catch (err) {
-      return Promise.reject(fail(op, err));
-    }
-  };
-
-  async function* scanKeys(options?: PrefixOptions): AsyncGenerator<string> {
-    if (closed) throw closedError('keys');
-    try {
-      for await (const key of ops.keys(v.prefix(options))) {
-        if (closed) throw closedError('keys');
-        yield key;
-      }
-    } catch (err) {
-      throw fail('keys', err);
-    }
-  }
-
-  const manager: LmdbState = {
-    path: env.path,
-    ...dataMethods(ops, call),
-    keys: (options?: PrefixOptions) => scanKeys(options),
-    sweepExpired: (limit = 1000) =>
-      call('sweepExpired', () => ops.sweepExpired(assertLimit(limit))),
-    stats: () => call('stats', ops.stats),
-    close() {
-      if (closing) return closing;
-      closed = true;
-      closing = releaseEnvironment(env).catch((err: unknown) => {
-        throw new StateError('ERR_STATE_BACKEND', `[${SOURCE}] close() failed`, { cause: err });
-      });
-      return closing;
-    },
-    [Symbol.asyncDispose]: () => manager.close(),
-  };
-  return attachStateInfo(manager, {
-    backend: 'lmdb',
-    source: SOURCE,
-    namespace,
-    settlesLocally: true,
-    inspect: () => call('inspect', ops.inspect),
-  });
 }

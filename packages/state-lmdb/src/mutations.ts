@@ -5,9 +5,7 @@
  * operations before them in the group. Each body decides first and writes last: it throws a
  * `StateError` only before its first write, so a rejected operation leaves nothing behind.
  */
-import { addCounter, decodeCounter, encodeCounter, equalBytes } from '@pforge/state-core';
-import type { Environment } from './environment.js';
-import { SOURCE } from './options.js';
+import { addCounter, decodeCounter, encodeCounter, equalBytes } from '@pforge/state-core/backend';
 import {
   allocateRecord,
   type ExpiryPlan,
@@ -19,6 +17,8 @@ import {
   setHeader,
   viewValue,
 } from './record.js';
+import { SOURCE } from './source.js';
+import type { Environment } from './store.js';
 
 const EMPTY = Buffer.alloc(0);
 

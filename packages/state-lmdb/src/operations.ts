@@ -2,25 +2,24 @@
  * The LMDB engine behind a manager: one namespace's operations, taking arguments already
  * validated (keys without the namespace; values still owned by the caller, so copied here
  * before anything is kept) and returning a result or a promise of it. Values handed out are
- * fresh exact-size copies. This is the shape of core's `StoreOperations`.
+ * fresh exact-size copies: core's `StoreOperations`, for its manager base (`createManager`),
+ * plus the directory-wide `sweepExpired` and `stats`.
  *
  * Every write joins the environment's ordered queue (see `write-queue.ts`). A read runs at
  * once on a fresh snapshot when nothing waits in the queue, and otherwise joins the queue
  * too, so it sees the writes issued before it.
  */
-import { copyBytes, type Entry } from '@pforge/state-core';
-import type { Environment } from './environment.js';
+import type { Entry } from '@pforge/state-core';
+import { copyBytes, type MaybePromise } from '@pforge/state-core/backend';
 import { directoryCounts, inspectEnvironment } from './inspect.js';
 import * as write from './mutations.js';
 import * as read from './reads.js';
 import { allocateRecord, recordBytes, writeRecord } from './record.js';
+import type { Environment } from './store.js';
 import { sweepExpired } from './sweeper.js';
 
 const KEYS_PAGE = 256;
 const CLEAR_STEP = 1000;
-
-/** A result now, or a promise of it. */
-type MaybePromise<T> = T | Promise<T>;
 
 /** The operations of one namespace on one environment. */
 export type LmdbOperations = ReturnType<typeof createLmdbOperations>;
@@ -124,16 +123,18 @@ function writeOperations(env: Environment, ns: string) {
       const full = ns + key;
       return queue.run((now) => write.expire(env, full, ttlMs ?? undefined, now));
     },
-    async clear(prefix: string): Promise<number> {
-      const full = ns + prefix;
-      let total = 0;
-      for (;;) {
-        const step = await queue.run((now) => write.clearStep(env, full, CLEAR_STEP, now));
-        total += step.removed;
-        if (!step.more) return total;
-      }
-    },
+    clear: (prefix: string) => clearPrefix(env, ns + prefix),
   };
+}
+
+/** `clear`: removes the live keys under `prefix` (a full key) in steps, one per group commit. */
+async function clearPrefix(env: Environment, prefix: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const step = await env.queue.run((now) => write.clearStep(env, prefix, CLEAR_STEP, now));
+    total += step.removed;
+    if (!step.more) return total;
+  }
 }
 
 type Reading = <T>(body: (now: number) => T) => MaybePromise<T>;

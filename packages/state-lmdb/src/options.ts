@@ -1,8 +1,11 @@
-import { MAX_NAMESPACE_LENGTH, parseOptions } from '@pforge/state-core';
+import {
+  defineOptions,
+  namespaceOption,
+  type OptionsInput,
+  option,
+} from '@pforge/state-core/backend';
 import { z } from 'zod';
-
-/** The package named in every message. */
-export const SOURCE = '@pforge/state-lmdb';
+import { SOURCE } from './source.js';
 
 /**
  * What a group commit (the one LMDB transaction that carries every call issued in one
@@ -19,10 +22,77 @@ export const SOURCE = '@pforge/state-lmdb';
 export type Durability = 'sync' | 'overlapped' | 'none';
 
 /** Every durability level, strongest first. */
-export const DURABILITY_LEVELS: readonly Durability[] = ['sync', 'overlapped', 'none'];
+export const DURABILITY_LEVELS = [
+  'sync',
+  'overlapped',
+  'none',
+] as const satisfies readonly Durability[];
 
-/** Options of `createLmdbState` (camelCase; the YAML `state:` block uses snake_case). */
-export interface LmdbStateOptions {
+/** Defaults of the options of `createLmdbState` (every option but `path`). */
+export const DEFAULTS = {
+  namespace: 'pforge',
+  cacheSize: 0,
+  durability: 'overlapped' as Durability,
+  mapSize: 8 * 1024 * 1024 * 1024,
+  sweepIntervalMs: 1000,
+  sweepBatchSize: 1000,
+} as const;
+
+const MAX_TIMER_MS = 2_147_483_647;
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * The options of the LMDB backend, declared once: the code options of `createLmdbState`, the
+ * YAML `state:` block (snake_case), the hints, the defaults and the README table all derive
+ * from it.
+ */
+export const lmdbOptions = defineOptions({
+  source: SOURCE,
+  options: {
+    path: option({
+      schema: z.string().min(1, 'must be a non-empty directory path'),
+      required: true,
+      doc: 'The directory of the store, created when missing: every process and manager opening it shares its data (within one process, one LMDB environment, whatever spelling of the path).',
+    }),
+    namespace: namespaceOption,
+    cacheSize: option({
+      schema: int(0, Number.MAX_SAFE_INTEGER),
+      default: DEFAULTS.cacheSize,
+      doc: 'Accepted for the shared `state:` block and ignored (a non-negative integer): LMDB serves reads straight from its memory map, and a cache in one process could not see the writes of others.',
+    }),
+    durability: option({
+      schema: z.enum(DURABILITY_LEVELS),
+      default: DEFAULTS.durability,
+      doc: 'What an acknowledged write survives: `sync` and `overlapped` fsync each group commit (a process crash, an OS crash, a power loss), `none` never fsyncs (a process crash only); use one level for every process sharing a directory.',
+    }),
+    mapSize: option({
+      schema: z
+        .number()
+        .int()
+        .min(1024 * 1024, 'must be at least 1 MiB (1048576)')
+        .max(2 ** 50),
+      default: DEFAULTS.mapSize,
+      defaultText: '`8589934592` (8 GiB of address space)',
+      doc: 'Initial size of the memory map, in bytes (at least 1 MiB): address space, not disk, as the file grows with the data; a full map grows to about twice the used size, but keep it above what the data will reach (see "Map growth with several writers").',
+    }),
+    sweepIntervalMs: option({
+      schema: int(0, MAX_TIMER_MS),
+      default: DEFAULTS.sweepIntervalMs,
+      doc: "Pause between two background sweeps of expired keys, in ms; `0` turns the sweep off (expired keys are still never returned). The timer is unref'd.",
+    }),
+    sweepBatchSize: option({
+      schema: int(1, 100_000),
+      default: DEFAULTS.sweepBatchSize,
+      doc: 'Most expired keys one sweep step removes, in one write transaction (1 to 100000); a full step is followed at once by another, so a backlog drains in short steps.',
+    }),
+  },
+});
+
+/**
+ * Options of `createLmdbState` (camelCase; the YAML `state:` block uses snake_case). The
+ * members repeat the declaration's types with their docs; the compiler checks they agree.
+ */
+export interface LmdbStateOptions extends OptionsInput<typeof lmdbOptions.options> {
   /**
    * The directory of the store (created when missing). Every process and manager opening the
    * same directory shares the same data. YAML: `path`.
@@ -69,113 +139,16 @@ export interface LmdbStateOptions {
   sweepBatchSize?: number;
 }
 
-/** {@link LmdbStateOptions} with every default applied. */
-export type ResolvedLmdbOptions = Required<LmdbStateOptions>;
-
-/** Defaults of {@link LmdbStateOptions}. */
-export const DEFAULTS = {
-  namespace: 'pforge',
-  cacheSize: 0,
-  durability: 'overlapped',
-  mapSize: 8 * 1024 * 1024 * 1024,
-  sweepIntervalMs: 1000,
-  sweepBatchSize: 1000,
-} as const satisfies Omit<ResolvedLmdbOptions, 'path'>;
-
-const MAX_TIMER_MS = 2_147_483_647;
-
-const path = z.string().min(1, 'must be a non-empty directory path');
-const namespace = z
-  .string()
-  .min(1)
-  .max(MAX_NAMESPACE_LENGTH)
-  .refine((s) => s.isWellFormed(), 'must be well-formed (no lone surrogates)');
-const cacheSize = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const durability = z.enum(['sync', 'overlapped', 'none']);
-const mapSize = z
-  .number()
-  .int()
-  .min(1024 * 1024, 'must be at least 1 MiB (1048576)')
-  .max(2 ** 50);
-const sweepIntervalMs = z.number().int().min(0).max(MAX_TIMER_MS);
-const sweepBatchSize = z.number().int().min(1).max(100_000);
-
-const codeSchema = z.strictObject({
-  path,
-  namespace: namespace.optional(),
-  cacheSize: cacheSize.optional(),
-  durability: durability.optional(),
-  mapSize: mapSize.optional(),
-  sweepIntervalMs: sweepIntervalMs.optional(),
-  sweepBatchSize: sweepBatchSize.optional(),
-});
-
-/** The YAML `state:` block (without `backend`), snake_case, mapped to the code options. */
-export const yamlSchema = z
-  .strictObject({
-    path,
-    namespace: namespace.optional(),
-    cache_size: cacheSize.optional(),
-    durability: durability.optional(),
-    map_size: mapSize.optional(),
-    sweep_interval_ms: sweepIntervalMs.optional(),
-    sweep_batch_size: sweepBatchSize.optional(),
-  })
-  .transform(
-    (o): LmdbStateOptions =>
-      dropUndefined({
-        path: o.path,
-        namespace: o.namespace,
-        cacheSize: o.cache_size,
-        durability: o.durability,
-        mapSize: o.map_size,
-        sweepIntervalMs: o.sweep_interval_ms,
-        sweepBatchSize: o.sweep_batch_size,
-      }),
-  );
-
-/** Option names of the YAML block, for "did you mean" hints. */
-export const YAML_OPTION_NAMES = [
-  'path',
-  'namespace',
-  'cache_size',
-  'durability',
-  'map_size',
-  'sweep_interval_ms',
-  'sweep_batch_size',
-] as const;
-
-const CODE_OPTION_NAMES = [
-  'path',
-  'namespace',
-  'cacheSize',
-  'durability',
-  'mapSize',
-  'sweepIntervalMs',
-  'sweepBatchSize',
-] as const;
+/** {@link LmdbStateOptions} after validation, every default applied. */
+export type ResolvedLmdbOptions = ReturnType<typeof lmdbOptions.parse>;
 
 /**
  * Validates the YAML `state:` block of the LMDB backend (snake_case: `path`, `namespace`,
  * `cache_size`, `durability`, `map_size`, `sweep_interval_ms`, `sweep_batch_size`) before
- * anything is opened, and returns the options of `createLmdbState`. Every problem is reported
- * at once, with its dot-path, in one `ERR_STATE_CONFIG`.
+ * anything is opened, and returns the options of `createLmdbState` with the defaults applied.
+ * Every problem is reported at once, with its dot-path, in one `ERR_STATE_CONFIG`.
  * @example resolveOptions({ path: './.pforge/state', durability: 'sync' })
  */
-export function resolveOptions(input: unknown): LmdbStateOptions {
-  return parseOptions(yamlSchema, input ?? {}, { source: SOURCE, optionNames: YAML_OPTION_NAMES });
-}
-
-/** Validates the options of `createLmdbState` and applies the defaults; throws one `ERR_STATE_CONFIG`. */
-export function parseStateOptions(input: unknown): ResolvedLmdbOptions {
-  const o = parseOptions(codeSchema, input ?? {}, {
-    source: SOURCE,
-    path: 'options',
-    optionNames: CODE_OPTION_NAMES,
-  });
-  return { ...DEFAULTS, ...dropUndefined(o) } as ResolvedLmdbOptions;
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+export function resolveOptions(input: unknown): ResolvedLmdbOptions {
+  return lmdbOptions.parseYaml(input);
 }

@@ -4,8 +4,9 @@
  * in the queue, as a body inside the next group's write transaction, where they see those
  * writes (issue order). Values come out as fresh, exact-size copies.
  */
-import type { Environment } from './environment.js';
+
 import { copyValue, isLive, recordExpiresAt } from './record.js';
+import type { Environment } from './store.js';
 
 /** The live record at `full` (a buffer valid until the next read), or `undefined`. */
 function liveRecord(env: Environment, full: string, now: number): Uint8Array | undefined {

@@ -1,4 +1,5 @@
 import type { BackendAlias } from '@pforge/state-core/backend';
+import { SOURCE } from './source.js';
 
 /** sled (Rust runtime) options that mean nothing to LMDB; dropped with the notice. */
 const SLED_ONLY_OPTIONS = [
@@ -23,7 +24,7 @@ export const sledAlias: BackendAlias = {
     const kept = Object.fromEntries(Object.entries(options).filter(([k]) => !dropped.includes(k)));
     const ignored = dropped.length > 0 ? `; sled-only options ignored: ${dropped.join(', ')}` : '';
     notice(
-      `[@pforge/state-lmdb] \`backend: sled\` is the Rust runtime's store; this runtime opens LMDB at the same \`path\` instead (existing sled data is not read)${ignored}. Write \`backend: lmdb\` to silence this notice.`,
+      `[${SOURCE}] \`backend: sled\` is the Rust runtime's store; this runtime opens LMDB at the same \`path\` instead (existing sled data is not read)${ignored}. Write \`backend: lmdb\` to silence this notice.`,
     );
     return kept;
   },

@@ -1,12 +1,6 @@
-import type { Environment } from './environment.js';
-import { SOURCE } from './options.js';
 import { type ExpiryKey, isLive, recordExpiresAt } from './record.js';
-
-/** The background sweep of one environment. */
-export interface Sweeper {
-  /** Stops the timer and waits for a sweep in progress. */
-  stop(): Promise<void>;
-}
+import { SOURCE } from './source.js';
+import type { Environment, Sweeper } from './store.js';
 
 /**
  * Processes up to `limit` due expiry-index entries (bucket at or before `now`), reading only

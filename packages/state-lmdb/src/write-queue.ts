@@ -90,6 +90,17 @@ function settle(pending: readonly Pending[], outcomes: readonly Outcome[]): void
   }
 }
 
+/** Commits `group` in one transaction (or, when that aborts, each alone), then settles it. */
+function commitGroup(commit: Commit, group: readonly Pending[]): void {
+  let outcomes: Outcome[];
+  try {
+    outcomes = runGroup(commit, group);
+  } catch (error) {
+    outcomes = group.length === 1 ? [{ ok: false, error }] : runAlone(commit, group);
+  }
+  settle(group, outcomes);
+}
+
 /** A new, empty queue committing through `commit`. */
 export function createWriteQueue(commit: Commit, limits: QueueLimits = {}): WriteQueue {
   const maxOperations = limits.maxOperations ?? 4096;
@@ -104,13 +115,7 @@ export function createWriteQueue(commit: Commit, limits: QueueLimits = {}): Writ
     const group = waiting;
     waiting = [];
     bytes = 0;
-    let outcomes: Outcome[];
-    try {
-      outcomes = runGroup(commit, group);
-    } catch (error) {
-      outcomes = group.length === 1 ? [{ ok: false, error }] : runAlone(commit, group);
-    }
-    settle(group, outcomes);
+    commitGroup(commit, group);
   };
   // A microtask, then a tick: the tick queue runs once the microtask queue is empty, so every
   // call issued by the microtasks of the current task (continuations of awaited calls

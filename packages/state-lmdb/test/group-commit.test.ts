@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireEnvironment, type Environment, releaseEnvironment } from '../src/environment.js';
+import { acquireEnvironment, releaseEnvironment } from '../src/environment.js';
 import { createLmdbState, type LmdbState } from '../src/index.js';
-import { parseStateOptions } from '../src/options.js';
+import { lmdbOptions } from '../src/options.js';
+import type { Environment } from '../src/store.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -16,7 +17,7 @@ async function open(
 ): Promise<{ state: LmdbState; env: Environment; commits: () => number }> {
   const state = await createLmdbState({ path: tempDir(label), sweepIntervalMs: 0 });
   // Joins the manager's environment (one per path per process), to read LMDB's txn id.
-  const env: Environment = acquireEnvironment(parseStateOptions({ path: state.path }));
+  const env: Environment = acquireEnvironment(lmdbOptions.parse({ path: state.path }));
   const txnId = () => (env.root.getStats() as { lastTxnId: number }).lastTxnId;
   const start = txnId();
   const close = state.close;

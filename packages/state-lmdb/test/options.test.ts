@@ -12,7 +12,13 @@ import {
 import { join } from 'node:path';
 import { isStateError } from '@pforge/state-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLmdbState, DEFAULTS, lmdbBackend, resolveOptions } from '../src/index.js';
+import {
+  createLmdbState,
+  DEFAULTS,
+  lmdbBackend,
+  lmdbOptions,
+  resolveOptions,
+} from '../src/index.js';
 import { CHILD, removeTempDirs, startServer, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -52,7 +58,7 @@ async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }
 }
 
 describe('options', () => {
-  it('resolveOptions maps the YAML block to code options', () => {
+  it('resolveOptions maps the YAML block to code options, defaults applied', () => {
     expect(
       resolveOptions({
         path: './x',
@@ -72,8 +78,40 @@ describe('options', () => {
       sweepIntervalMs: 250,
       sweepBatchSize: 500,
     });
-    expect(resolveOptions({ path: 'p' })).toEqual({ path: 'p' });
+    expect(resolveOptions({ path: 'p' })).toEqual({ path: 'p', ...DEFAULTS });
     expect(DEFAULTS.durability).toBe('overlapped');
+  });
+
+  it('code and YAML options resolve to the same object, from one declaration', () => {
+    const code = {
+      path: './x',
+      cacheSize: 5,
+      durability: 'none',
+      mapSize: 2 ** 21,
+      sweepIntervalMs: 0,
+      sweepBatchSize: 7,
+    } as const;
+    const yaml = {
+      path: './x',
+      cache_size: 5,
+      durability: 'none',
+      map_size: 2 ** 21,
+      sweep_interval_ms: 0,
+      sweep_batch_size: 7,
+    };
+    expect(lmdbOptions.parseYaml(yaml)).toEqual(lmdbOptions.parse(code));
+    expect(lmdbOptions.parse(code)).toEqual({ ...code, namespace: 'pforge' });
+    expect([...lmdbOptions.yamlNames].sort()).toEqual([...Object.keys(yaml), 'namespace'].sort());
+  });
+
+  it('keeps its own messages: a bad map_size says its minimum, an empty path what it must be', () => {
+    expect(() => resolveOptions({ path: 'p', map_size: 1024 })).toThrow(
+      /`state\.map_size`: must be at least 1 MiB \(1048576\)/,
+    );
+    expect(() => resolveOptions({ path: '' })).toThrow(
+      /`state\.path`: must be a non-empty directory path/,
+    );
+    expect(() => resolveOptions({})).toThrow(/`state\.path`: required/);
   });
 
   it('reports every problem at once, with its path, and a hint for a typo', () => {
@@ -97,6 +135,7 @@ describe('options', () => {
     expect(lmdbBackend.name).toBe('lmdb');
     expect(() => lmdbBackend.resolveOptions({ path: '' })).toThrow(/state\.path/);
     expect(lmdbBackend.resolveOptions({ path: 'p', durability: 'none' })).toEqual({
+      ...DEFAULTS,
       path: 'p',
       durability: 'none',
     });

@@ -1,0 +1,2 @@
+/** The package named in every message of this backend. */
+export const SOURCE = '@pforge/state-lmdb';
