@@ -55,6 +55,9 @@ export function bridgeStateTracing(tracer: Tracer): () => void {
     asyncEnd(message: unknown) {
       spans.get(message as object)?.end();
     },
+    // Node's typings (20.x) want all five handlers; these two have nothing to do.
+    end() {},
+    asyncStart() {},
   };
   const channels = OPERATIONS.map((op) => stateTracingChannel(op));
   for (const channel of channels) channel.subscribe(handlers);

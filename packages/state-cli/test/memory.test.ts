@@ -1,14 +1,17 @@
 import {
-  attachStateInfo,
-  defineBackend,
   MAX_VALUE_BYTES,
   registerBackend,
   StateError,
   type StateManager,
 } from '@pforge/state-core';
+import {
+  attachStateInfo,
+  defineBackend,
+  defineOptions,
+  namespaceOption,
+} from '@pforge/state-core/backend';
 import { createMemoryState, createMemoryStore } from '@pforge/state-memory';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { freshNamespace, run, runIn, tempDir, writeConfig } from './helpers.js';
 
 // Memory lives in one process, so its commands run in-process through runCli: a backend
@@ -18,7 +21,7 @@ const store = createMemoryStore();
 const unregister = registerBackend(
   defineBackend({
     name: 'shared-memory',
-    options: z.strictObject({ namespace: z.string() }),
+    options: defineOptions({ source: 'shared-memory', options: { namespace: namespaceOption } }),
     create: ({ namespace }) => createMemoryState({ store, namespace }),
   }),
 );
@@ -27,7 +30,7 @@ const unregister = registerBackend(
 const unregisterFigures = registerBackend(
   defineBackend({
     name: 'figures-memory',
-    options: z.strictObject({ namespace: z.string() }),
+    options: defineOptions({ source: '@acme/figures', options: { namespace: namespaceOption } }),
     create: ({ namespace }) =>
       attachStateInfo(Object.create(createMemoryState({ store, namespace })) as StateManager, {
         backend: 'figures-memory',
@@ -47,7 +50,7 @@ const tooBig = (value: Uint8Array) =>
 const unregisterTiny = registerBackend(
   defineBackend({
     name: 'tiny-memory',
-    options: z.strictObject({ namespace: z.string() }),
+    options: defineOptions({ source: '@acme/tiny', options: { namespace: namespaceOption } }),
     create: ({ namespace }) => {
       const inner = createMemoryState({ store, namespace });
       const tiny: StateManager = Object.create(inner);

@@ -9,7 +9,8 @@ export type { BackendAlias, BackendDefinition, BackendSpec } from './define-back
 export { defineBackend, isBackendDefinition } from './define-backend.js';
 export type { ConfigIssue } from './errors.js';
 export { describeValue } from './errors.js';
-export type { InspectionValue } from './info.js';
+export type { InspectionValue, StateInfoSource } from './info.js';
+export { attachStateInfo, STATE_INFO } from './info.js';
 export type { GuardedCall, ManagerSpec } from './manager.js';
 export { createManager } from './manager.js';
 export { namespacePrefix } from './namespace.js';

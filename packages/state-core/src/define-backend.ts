@@ -1,7 +1,5 @@
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError } from './errors.js';
 import type { OptionShape } from './option-spec.js';
-import { parseOptions } from './options.js';
 import type { OptionsDeclaration } from './options-declaration.js';
 import type { StateManager } from './types.js';
 
@@ -47,13 +45,8 @@ export interface BackendSpec<TResolved> {
   name: string;
   /** The package named in messages. @default the options' `source` */
   source?: string;
-  /**
-   * The backend's options, declared once with `defineOptions`. (A Standard Schema of the
-   * snake_case block is still accepted while the built-in backends move over; deprecated.)
-   */
-  options: OptionsDeclaration<OptionShape, TResolved> | StandardSchemaV1<unknown, TResolved>;
-  /** @deprecated names for hints, with a Standard Schema `options` only. */
-  optionNames?: readonly string[];
+  /** The backend's options, declared once with `defineOptions`. */
+  options: OptionsDeclaration<OptionShape, TResolved>;
   /** Opens a manager with validated options. */
   create(options: TResolved): StateManager | Promise<StateManager>;
   /** Other names it answers to in config. */
@@ -70,7 +63,7 @@ export function defineBackend<TResolved>(
   spec: BackendSpec<TResolved>,
 ): BackendDefinition<TResolved> {
   checkSpec(spec);
-  const declaration = asDeclaration<TResolved>(spec);
+  const declaration = spec.options;
   return Object.freeze({
     kind: BRAND,
     name: spec.name,
@@ -81,18 +74,6 @@ export function defineBackend<TResolved>(
   });
 }
 
-/**
- * TRANSITIONAL (removed once every built-in backend declares its options): a plain Standard
- * Schema of the snake_case block, as definitions made before `defineOptions` pass.
- */
-function asDeclaration<R>(spec: BackendSpec<R>): OptionsDeclaration<OptionShape, R> {
-  const o = spec.options;
-  if ('parseYaml' in o) return o;
-  const source = spec.source ?? spec.name;
-  const ctx = { source, ...(spec.optionNames ? { optionNames: spec.optionNames } : {}) };
-  return { parseYaml: (input: unknown) => parseOptions(o, input, ctx), source } as never;
-}
-
 function checkSpec(spec: unknown): void {
   const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Partial<
     BackendSpec<unknown>
@@ -101,8 +82,8 @@ function checkSpec(spec: unknown): void {
   if (typeof s.name !== 'string' || s.name === '') {
     problems.push('`name` must be a non-empty string');
   }
-  const o = s.options as { parseYaml?: unknown; '~standard'?: unknown } | undefined;
-  if (typeof o?.parseYaml !== 'function' && typeof o?.['~standard'] !== 'object') {
+  const o = s.options as { parseYaml?: unknown } | undefined;
+  if (typeof o?.parseYaml !== 'function') {
     problems.push('`options` must be a declaration made with defineOptions()');
   }
   if (typeof s.create !== 'function') problems.push('`create` must be a function');

@@ -105,14 +105,3 @@ function checkEntries(entries: unknown, source: string): readonly Entry[] {
   });
   return entries as readonly Entry[];
 }
-
-/**
- * @deprecated use `createValidators(source).entries` from `@pforge/state-core/backend`.
- * Validates a whole `setMany` batch before anything is written; returns it with each ttl.
- */
-export function validateEntries(
-  entries: unknown,
-  source = '@pforge/state-core',
-): { key: string; value: Uint8Array; ttl: number | undefined }[] {
-  return checkEntries(entries, source).map((e) => ({ key: e.key, value: e.value, ttl: e.ttl }));
-}

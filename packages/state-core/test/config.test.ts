@@ -3,16 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   checkStateConfig,
   isStateError,
-  parseOptions,
   parseStateConfig,
   readStateConfig,
   type StateError,
-  suggestName,
 } from '../src/index.js';
+import { suggestName } from '../src/suggest.js';
 
 function configErrorOf(fn: () => unknown): StateError {
   try {
@@ -143,63 +141,7 @@ describe('parseStateConfig', () => {
   });
 });
 
-describe('parseOptions (what backends use)', () => {
-  const schema = z
-    .object({
-      path: z.string(),
-      cache_size: z.number().int().positive().optional(),
-      url: z.string().startsWith('redis://').optional(),
-      sentinel: z
-        .object({ master_name: z.string(), nodes: z.array(z.string()) })
-        .strict()
-        .optional(),
-    })
-    .strict();
-
-  it('reports every problem with its dot-path and "did you mean" for typos, top-level and nested', () => {
-    const err = configErrorOf(() =>
-      parseOptions(
-        schema,
-        {
-          cahce_size: 1,
-          cacheSize: 2,
-          sentinel: { mastr_name: 'm', nodes: [1] },
-          url: 'http://user:hunter2@x',
-        },
-        { source: '@acme/state-foo' },
-      ),
-    );
-    expect(err.message).toMatch(/^\[@acme\/state-foo\] invalid config \(\d+ problems\):/);
-    expect(err.message).toContain(
-      '`state.cahce_size`: unknown option (did you mean `cache_size`?)',
-    );
-    expect(err.message).toContain('`state.cacheSize`: unknown option (did you mean `cache_size`?)');
-    expect(err.message).toContain(
-      '`state.sentinel.mastr_name`: unknown option (did you mean `master_name`?)',
-    );
-    expect(err.message).toContain('`state.sentinel.nodes.0`');
-    expect(err.message).toContain('`state.path`');
-    expect(err.message).toContain('`state.url`');
-    expect(err.message).not.toContain('hunter2');
-  });
-
-  it('masks values of secret-like options and URL credentials that a custom message quotes', () => {
-    const quoting = z.string().refine(() => false, { error: (iss) => `got ${String(iss.input)}` });
-    const err = configErrorOf(() =>
-      parseOptions(
-        z.object({ url: quoting, auth: z.object({ token: quoting }), host: quoting }).strict(),
-        { url: 'redis://u:pw-secret@h', auth: { token: 'tok-secret' }, host: 'h://x:pw-secret@y' },
-        { source: 's' },
-      ),
-    );
-    expect(err.message).toContain('`state.auth.token`: got ***');
-    expect(err.message).not.toMatch(/secret/);
-  });
-
-  it('returns the parsed value when valid', () => {
-    expect(parseOptions(schema, { path: 'x' }, { source: 's' })).toEqual({ path: 'x' });
-  });
-
+describe('suggestName (typo hints)', () => {
   it('suggestName: close names only', () => {
     expect(suggestName('cahce_size', ['cache_size', 'path'])).toBe('cache_size');
     expect(suggestName('poolSize', ['pool_size'])).toBe('pool_size');

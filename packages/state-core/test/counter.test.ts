@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addCounter, decodeCounter, encodeCounter, isStateError } from '../src/index.js';
+import { addCounter, decodeCounter, encodeCounter } from '../src/backend.js';
+import { isStateError } from '../src/index.js';
 import { createMapState } from './map-driver.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);

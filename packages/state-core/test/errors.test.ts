@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, isStateError, STATE_ERROR_CODES, StateError } from '../src/index.js';
+import { describeValue } from '../src/backend.js';
+import { isStateError, STATE_ERROR_CODES, StateError } from '../src/index.js';
 
 describe('StateError', () => {
   it('has a name, a code, a message and a cause', () => {

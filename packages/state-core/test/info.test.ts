@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  attachStateInfo,
-  inspectState,
-  isStateError,
-  STATE_INFO,
-  type StateManager,
-  stateInfo,
-} from '../src/index.js';
+import { attachStateInfo, STATE_INFO } from '../src/backend.js';
+import { inspectState, isStateError, type StateManager, stateInfo } from '../src/index.js';
 
 const bare = {} as StateManager;
 

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write ${VAR} references on purpose
 import { describe, expect, it } from 'vitest';
-import { assertValue, createStateManager, isValidValue, type StateError } from '../src/index.js';
+import { createStateManager, isValidValue, type StateError } from '../src/index.js';
+import { assertValue } from '../src/value.js';
 
 const failure = (config: Record<string, unknown>, env: Record<string, string> = {}) =>
   createStateManager(config, { env }).then(

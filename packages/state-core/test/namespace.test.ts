@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { namespacePrefix } from '../src/index.js';
+import { namespacePrefix } from '../src/backend.js';
 import { createMapState } from './map-driver.js';
 
 describe('namespacePrefix', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { assertDelta } from '../src/counter.js';
 import {
-  assertDelta,
-  assertKey,
-  assertKeys,
-  assertTtl,
-  assertValue,
   isStateError,
   isValidKey,
   isValidTtl,
@@ -12,11 +8,10 @@ import {
   MAX_KEY_BYTES,
   MAX_TTL_MS,
   MAX_VALUE_BYTES,
-  resolveNamespace,
-  resolvePrefix,
-  resolveTtl,
-  validateEntries,
 } from '../src/index.js';
+import { assertKey, assertKeys, resolvePrefix } from '../src/keys.js';
+import { assertTtl, resolveTtl } from '../src/ttl.js';
+import { assertValue } from '../src/value.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -148,33 +143,5 @@ describe('prefix and namespace', () => {
     ]) {
       expect(codeOf(() => resolvePrefix(bad))).toBe('ERR_STATE_INVALID_ARGUMENT');
     }
-  });
-
-  it('resolveNamespace: default pforge; bad ones are ERR_STATE_CONFIG', () => {
-    expect(resolveNamespace(undefined)).toBe('pforge');
-    expect(resolveNamespace('a:b\\c')).toBe('a:b\\c');
-    for (const bad of ['', '\uDC00', 'a'.repeat(257), 1, null]) {
-      expect(codeOf(() => resolveNamespace(bad))).toBe('ERR_STATE_CONFIG');
-    }
-  });
-});
-
-describe('validateEntries', () => {
-  it('validates every entry and returns them typed', () => {
-    expect(validateEntries([{ key: 'a', value: new Uint8Array([1]), ttl: 5 }])).toEqual([
-      { key: 'a', value: new Uint8Array([1]), ttl: 5 },
-    ]);
-    expect(codeOf(() => validateEntries('x'))).toBe('ERR_STATE_INVALID_ARGUMENT');
-    expect(codeOf(() => validateEntries([null]))).toBe('ERR_STATE_INVALID_ARGUMENT');
-    const good = { key: 'a', value: new Uint8Array() };
-    expect(codeOf(() => validateEntries([good, { key: '', value: new Uint8Array() }]))).toBe(
-      'ERR_STATE_INVALID_KEY',
-    );
-    expect(codeOf(() => validateEntries([good, { key: 'b', value: 'x' }]))).toBe(
-      'ERR_STATE_INVALID_VALUE',
-    );
-    expect(
-      codeOf(() => validateEntries([good, { key: 'b', value: new Uint8Array(), ttl: 0 }])),
-    ).toBe('ERR_STATE_INVALID_TTL');
   });
 });

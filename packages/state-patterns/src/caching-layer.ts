@@ -1,5 +1,4 @@
 import {
-  attachStateInfo,
   type Entry,
   inspectState,
   type PrefixOptions,
@@ -9,6 +8,7 @@ import {
   stateInfo,
 } from '@pforge/state-core';
 import {
+  attachStateInfo,
   closedError,
   copyBytes,
   createValidators,

@@ -1,10 +1,5 @@
-import {
-  attachStateInfo,
-  isStateError,
-  StateError,
-  type StateInfo,
-  type StateManager,
-} from '@pforge/state-core';
+import { isStateError, StateError, type StateInfo, type StateManager } from '@pforge/state-core';
+import { attachStateInfo } from '@pforge/state-core/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   counter,

@@ -1,4 +1,5 @@
-import { attachStateInfo, type StateManager, stateInfo } from '@pforge/state-core';
+import { type StateManager, stateInfo } from '@pforge/state-core';
+import { attachStateInfo } from '@pforge/state-core/backend';
 
 /**
  * Makes `manager` declare whether its calls settle locally, as the memory and LMDB backends
