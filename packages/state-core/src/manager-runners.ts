@@ -47,29 +47,46 @@ export interface RunnerContext {
   readonly slow: (op: DataMethod, run: Runner, args: unknown[]) => Promise<unknown>;
 }
 
+/** What every body shares: its manager's parts and the result/error helpers. */
+interface Kit extends RunnerContext {
+  /** The engine's answer as a settled promise, errors mapped. */
+  out(op: DataMethod, r: MaybePromise<unknown>): Promise<unknown>;
+  /** A rejected promise of `err` mapped for `op`. */
+  fail(op: DataMethod, err: unknown): Promise<never>;
+  /** The validated `ttl` of set options, or `undefined`. */
+  ttlOf(options: unknown, key: string): number | undefined;
+}
+
+type Runners<M extends DataMethod> = Record<M, Runner>;
+
 /** Every method's body but `keys` (whose iteration lives in manager-keys.ts). */
-export function buildRunners(c: RunnerContext): Record<Exclude<DataMethod, 'keys'>, Runner> {
-  const { ops, v, source, queue: q, life, tracers: T, slow } = c;
+export function buildRunners(c: RunnerContext): Runners<Exclude<DataMethod, 'keys'>> {
   const rethrow = new Map<string, (err: unknown) => never>();
   const mapErr = (op: string) => {
     let f = rethrow.get(op);
     if (f === undefined) {
       f = (err: unknown) => {
-        throw toStateError(err, source, op);
+        throw toStateError(err, c.source, op);
       };
       rethrow.set(op, f);
     }
     return f;
   };
-  const out = <T>(op: DataMethod, r: MaybePromise<T>): Promise<unknown> =>
-    r instanceof Promise ? r.then(undefined, mapErr(op)) : settled(r);
-  const fail = (op: DataMethod, err: unknown) => Promise.reject(toStateError(err, source, op));
-  const ttlOf = (options: unknown, key: string) =>
-    options === undefined ? undefined : v.setOptions(options, key);
+  const kit: Kit = {
+    ...c,
+    out: (op, r) => (r instanceof Promise ? r.then(undefined, mapErr(op)) : settled(r)),
+    fail: (op, err) => Promise.reject(toStateError(err, c.source, op)),
+    ttlOf: (options, key) => (options === undefined ? undefined : c.v.setOptions(options, key)),
+  };
+  return { ...keyReaders(kit), ...keyWriters(kit), ...batchRunners(kit) };
+}
 
-  const runners: Record<Exclude<DataMethod, 'keys'>, Runner> = {
+/** `get`, `delete`, `exists`, `ttl`: one key in. */
+function keyReaders(kit: Kit): Runners<'get' | 'delete' | 'exists' | 'ttl'> {
+  const { ops, v, queue: q, life, tracers: T, slow, out, fail } = kit;
+  const r: Runners<'get' | 'delete' | 'exists' | 'ttl'> = {
     get: (key, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.get.active())) return slow('get', runners.get, [key]);
+      if (!inner && (life.closed || T.get.active())) return slow('get', r.get, [key]);
       try {
         const k = v.key(key);
         return out('get', q ? q.run(() => ops.get(k)) : ops.get(k));
@@ -77,9 +94,44 @@ export function buildRunners(c: RunnerContext): Record<Exclude<DataMethod, 'keys
         return fail('get', err);
       }
     },
+    delete: (key, _b, _c, _d, inner) => {
+      if (!inner && (life.closed || T.delete.active())) return slow('delete', r.delete, [key]);
+      try {
+        const k = v.key(key);
+        return out('delete', q ? q.run(() => ops.delete(k)) : ops.delete(k));
+      } catch (err) {
+        return fail('delete', err);
+      }
+    },
+    exists: (key, _b, _c, _d, inner) => {
+      if (!inner && (life.closed || T.exists.active())) return slow('exists', r.exists, [key]);
+      try {
+        const k = v.key(key);
+        return out('exists', q ? q.run(() => ops.exists(k)) : ops.exists(k));
+      } catch (err) {
+        return fail('exists', err);
+      }
+    },
+    ttl: (key, _b, _c, _d, inner) => {
+      if (!inner && (life.closed || T.ttl.active())) return slow('ttl', r.ttl, [key]);
+      try {
+        const k = v.key(key);
+        return out('ttl', q ? q.run(() => ops.ttl(k)) : ops.ttl(k));
+      } catch (err) {
+        return fail('ttl', err);
+      }
+    },
+  };
+  return r;
+}
+
+/** `set` and `expire`: one key and what to write. */
+function keyWriters(kit: Kit): Runners<'set' | 'expire'> & ReturnType<typeof counterRunners> {
+  const { ops, v, queue: q, life, tracers: T, slow, out, fail, ttlOf } = kit;
+  const r: Runners<'set' | 'expire'> = {
     set: (key, value, options, _d, inner) => {
       if (!inner && (life.closed || T.set.active()))
-        return slow('set', runners.set, [key, value, options]);
+        return slow('set', r.set, [key, value, options]);
       try {
         const k = v.key(key);
         const val = v.value(value, k);
@@ -89,59 +141,27 @@ export function buildRunners(c: RunnerContext): Record<Exclude<DataMethod, 'keys
         return fail('set', err);
       }
     },
-    delete: (key, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.delete.active()))
-        return slow('delete', runners.delete, [key]);
+    expire: (key, ttl, _c, _d, inner) => {
+      if (!inner && (life.closed || T.expire.active())) return slow('expire', r.expire, [key, ttl]);
       try {
         const k = v.key(key);
-        return out('delete', q ? q.run(() => ops.delete(k)) : ops.delete(k));
+        const t = v.expireTtl(ttl, k);
+        return out('expire', q ? q.run(() => ops.expire(k, t)) : ops.expire(k, t));
       } catch (err) {
-        return fail('delete', err);
+        return fail('expire', err);
       }
     },
-    exists: (key, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.exists.active()))
-        return slow('exists', runners.exists, [key]);
-      try {
-        const k = v.key(key);
-        return out('exists', q ? q.run(() => ops.exists(k)) : ops.exists(k));
-      } catch (err) {
-        return fail('exists', err);
-      }
-    },
-    getMany: (keys, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.getMany.active()))
-        return slow('getMany', runners.getMany, [keys]);
-      try {
-        const ks = v.keys(keys);
-        return out('getMany', q ? q.run(() => ops.getMany(ks)) : ops.getMany(ks));
-      } catch (err) {
-        return fail('getMany', err);
-      }
-    },
-    setMany: (entries, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.setMany.active()))
-        return slow('setMany', runners.setMany, [entries]);
-      try {
-        const es = v.entries(entries);
-        return out('setMany', q ? q.run(() => ops.setMany(es)) : ops.setMany(es));
-      } catch (err) {
-        return fail('setMany', err);
-      }
-    },
-    deleteMany: (keys, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.deleteMany.active()))
-        return slow('deleteMany', runners.deleteMany, [keys]);
-      try {
-        const ks = v.keys(keys);
-        return out('deleteMany', q ? q.run(() => ops.deleteMany(ks)) : ops.deleteMany(ks));
-      } catch (err) {
-        return fail('deleteMany', err);
-      }
-    },
+  };
+  return { ...r, ...counterRunners(kit) };
+}
+
+/** `increment` and `compareAndSwap`: the atomic read-modify-writes. */
+function counterRunners(kit: Kit): Runners<'increment' | 'compareAndSwap'> {
+  const { ops, v, queue: q, life, tracers: T, slow, out, fail, ttlOf } = kit;
+  const r: Runners<'increment' | 'compareAndSwap'> = {
     increment: (key, delta, options, _d, inner) => {
       if (!inner && (life.closed || T.increment.active()))
-        return slow('increment', runners.increment, [key, delta, options]);
+        return slow('increment', r.increment, [key, delta, options]);
       try {
         const k = v.key(key);
         const d = v.delta(delta, k);
@@ -156,7 +176,7 @@ export function buildRunners(c: RunnerContext): Record<Exclude<DataMethod, 'keys
     },
     compareAndSwap: (key, expected, next, options, inner) => {
       if (!inner && (life.closed || T.compareAndSwap.active()))
-        return slow('compareAndSwap', runners.compareAndSwap, [key, expected, next, options]);
+        return slow('compareAndSwap', r.compareAndSwap, [key, expected, next, options]);
       try {
         const k = v.key(key);
         const e = v.optionalValue(expected, k);
@@ -170,29 +190,45 @@ export function buildRunners(c: RunnerContext): Record<Exclude<DataMethod, 'keys
         return fail('compareAndSwap', err);
       }
     },
-    ttl: (key, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.ttl.active())) return slow('ttl', runners.ttl, [key]);
+  };
+  return r;
+}
+
+/** `getMany`, `setMany`, `deleteMany`, `clear`: many keys at once. */
+function batchRunners(kit: Kit): Runners<'getMany' | 'setMany' | 'deleteMany' | 'clear'> {
+  const { ops, v, queue: q, life, tracers: T, slow, out, fail } = kit;
+  const r: Runners<'getMany' | 'setMany' | 'deleteMany' | 'clear'> = {
+    getMany: (keys, _b, _c, _d, inner) => {
+      if (!inner && (life.closed || T.getMany.active())) return slow('getMany', r.getMany, [keys]);
       try {
-        const k = v.key(key);
-        return out('ttl', q ? q.run(() => ops.ttl(k)) : ops.ttl(k));
+        const ks = v.keys(keys);
+        return out('getMany', q ? q.run(() => ops.getMany(ks)) : ops.getMany(ks));
       } catch (err) {
-        return fail('ttl', err);
+        return fail('getMany', err);
       }
     },
-    expire: (key, ttl, _c, _d, inner) => {
-      if (!inner && (life.closed || T.expire.active()))
-        return slow('expire', runners.expire, [key, ttl]);
+    setMany: (entries, _b, _c, _d, inner) => {
+      if (!inner && (life.closed || T.setMany.active()))
+        return slow('setMany', r.setMany, [entries]);
       try {
-        const k = v.key(key);
-        const t = v.expireTtl(ttl, k);
-        return out('expire', q ? q.run(() => ops.expire(k, t)) : ops.expire(k, t));
+        const es = v.entries(entries);
+        return out('setMany', q ? q.run(() => ops.setMany(es)) : ops.setMany(es));
       } catch (err) {
-        return fail('expire', err);
+        return fail('setMany', err);
+      }
+    },
+    deleteMany: (keys, _b, _c, _d, inner) => {
+      if (!inner && (life.closed || T.deleteMany.active()))
+        return slow('deleteMany', r.deleteMany, [keys]);
+      try {
+        const ks = v.keys(keys);
+        return out('deleteMany', q ? q.run(() => ops.deleteMany(ks)) : ops.deleteMany(ks));
+      } catch (err) {
+        return fail('deleteMany', err);
       }
     },
     clear: (options, _b, _c, _d, inner) => {
-      if (!inner && (life.closed || T.clear.active()))
-        return slow('clear', runners.clear, [options]);
+      if (!inner && (life.closed || T.clear.active())) return slow('clear', r.clear, [options]);
       try {
         const p = v.prefix(options);
         return out('clear', q ? q.run(() => ops.clear(p)) : ops.clear(p));
@@ -201,5 +237,5 @@ export function buildRunners(c: RunnerContext): Record<Exclude<DataMethod, 'keys
       }
     },
   };
-  return runners;
+  return r;
 }
