@@ -6,23 +6,8 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { type StateTraceContext, stateTracingChannel } from '@pforge/state-core';
-
-/** Every traced operation of a manager. */
-const OPERATIONS = [
-  'get',
-  'set',
-  'delete',
-  'exists',
-  'getMany',
-  'setMany',
-  'deleteMany',
-  'increment',
-  'compareAndSwap',
-  'ttl',
-  'expire',
-  'keys',
-  'clear',
-] as const;
+// Every data method of a manager, each traced on its own channel.
+import { DATA_METHODS } from '@pforge/state-core/backend';
 
 /**
  * Turns every @pforge/state call into an OpenTelemetry CLIENT span named
@@ -59,7 +44,7 @@ export function bridgeStateTracing(tracer: Tracer): () => void {
     end() {},
     asyncStart() {},
   };
-  const channels = OPERATIONS.map((op) => stateTracingChannel(op));
+  const channels = DATA_METHODS.map((op) => stateTracingChannel(op));
   for (const channel of channels) channel.subscribe(handlers);
   return () => {
     for (const channel of channels) channel.unsubscribe(handlers);
