@@ -75,72 +75,93 @@ const BAD_KEYS: readonly [string, unknown][] = [
   ['a lone surrogate', 'a\ud800'],
 ];
 
-function registerValidation(h: Harness): void {
-  const seed = async (m: StateManager) => {
-    await m.setMany([
-      { key: 'keep-1', value: bytes('1') },
-      { key: 'keep-2', value: bytes('2'), ttl: 60_000 },
-    ]);
-    return snapshot(m);
-  };
-  const positions = ['first', 'middle', 'last'] as const;
-  const place = <T>(good: T[], bad: T, at: (typeof positions)[number]): T[] =>
-    at === 'first'
-      ? [bad, ...good]
-      : at === 'last'
-        ? [...good, bad]
-        : [good[0]!, bad, ...good.slice(1)];
-  const goodEntries = (): Entry[] => [
+const POSITIONS = ['first', 'middle', 'last'] as const;
+type Position = (typeof POSITIONS)[number];
+
+/** Writes two entries (one with a ttl) and returns the snapshot later checks compare with. */
+async function seed(m: StateManager): Promise<Record<string, string>> {
+  await m.setMany([
+    { key: 'keep-1', value: bytes('1') },
+    { key: 'keep-2', value: bytes('2'), ttl: 60_000 },
+  ]);
+  return snapshot(m);
+}
+
+/** `good` with `bad` inserted first, in the middle or last. */
+function place<T>(good: T[], bad: T, at: Position): T[] {
+  return at === 'first'
+    ? [bad, ...good]
+    : at === 'last'
+      ? [...good, bad]
+      : [good[0]!, bad, ...good.slice(1)];
+}
+
+/** Valid setMany entries that would change the seeded store. */
+function goodEntries(): Entry[] {
+  return [
     { key: 'keep-1', value: bytes('changed') },
     { key: 'new-1', value: bytes('n1') },
     { key: 'new-2', value: bytes('n2'), ttl: 1000 },
   ];
+}
 
-  for (const at of positions) {
-    it(`one bad key (${at}) rejects the whole setMany/getMany/deleteMany with ERR_STATE_INVALID_KEY and writes nothing`, async () => {
-      const m = await h.open();
-      const before = await seed(m);
-      for (const [, bad] of BAD_KEYS) {
-        const entries = place(goodEntries(), { key: bad as string, value: bytes('x') }, at);
-        await expectRejects(() => m.setMany(entries), 'ERR_STATE_INVALID_KEY');
-        await expectRejects(
-          () => m.getMany(place(['keep-1', 'keep-2'], bad as string, at)),
-          'ERR_STATE_INVALID_KEY',
-        );
-        await expectRejects(
-          () => m.deleteMany(place(['keep-1', 'keep-2'], bad as string, at)),
-          'ERR_STATE_INVALID_KEY',
-        );
-      }
-      expect(await snapshot(m)).toEqual(before);
-    });
+/** Validate-all-first: one bad argument anywhere in a batch writes nothing. */
+function registerValidation(h: Harness): void {
+  for (const at of POSITIONS) {
+    registerBadKey(h, at);
+    registerBadValueOrTtl(h, at);
+  }
+  registerNotAnArray(h);
+}
 
-    it(`one bad value or ttl (${at}) rejects the whole setMany and writes nothing`, async () => {
-      const m = await h.open();
-      const before = await seed(m);
-      const badValue = { key: 'bad', value: 'not bytes' as unknown as Uint8Array };
+function registerBadKey(h: Harness, at: Position): void {
+  it(`one bad key (${at}) rejects the whole setMany/getMany/deleteMany with ERR_STATE_INVALID_KEY and writes nothing`, async () => {
+    const m = await h.open();
+    const before = await seed(m);
+    for (const [, bad] of BAD_KEYS) {
+      const entries = place(goodEntries(), { key: bad as string, value: bytes('x') }, at);
+      await expectRejects(() => m.setMany(entries), 'ERR_STATE_INVALID_KEY');
       await expectRejects(
-        () => m.setMany(place(goodEntries(), badValue, at)),
-        'ERR_STATE_INVALID_VALUE',
+        () => m.getMany(place(['keep-1', 'keep-2'], bad as string, at)),
+        'ERR_STATE_INVALID_KEY',
+      );
+      await expectRejects(
+        () => m.deleteMany(place(['keep-1', 'keep-2'], bad as string, at)),
+        'ERR_STATE_INVALID_KEY',
+      );
+    }
+    expect(await snapshot(m)).toEqual(before);
+  });
+}
+
+function registerBadValueOrTtl(h: Harness, at: Position): void {
+  it(`one bad value or ttl (${at}) rejects the whole setMany and writes nothing`, async () => {
+    const m = await h.open();
+    const before = await seed(m);
+    const badValue = { key: 'bad', value: 'not bytes' as unknown as Uint8Array };
+    await expectRejects(
+      () => m.setMany(place(goodEntries(), badValue, at)),
+      'ERR_STATE_INVALID_VALUE',
+      'bad',
+    );
+    for (const ttl of [0, -5, 1.5, Number.NaN, '10']) {
+      const badTtl = { key: 'bad', value: bytes('x'), ttl: ttl as number };
+      await expectRejects(
+        () => m.setMany(place(goodEntries(), badTtl, at)),
+        'ERR_STATE_INVALID_TTL',
         'bad',
       );
-      for (const ttl of [0, -5, 1.5, Number.NaN, '10']) {
-        const badTtl = { key: 'bad', value: bytes('x'), ttl: ttl as number };
-        await expectRejects(
-          () => m.setMany(place(goodEntries(), badTtl, at)),
-          'ERR_STATE_INVALID_TTL',
-          'bad',
-        );
-      }
-      const notObject = 'entry' as unknown as Entry;
-      await expectRejects(
-        () => m.setMany(place(goodEntries(), notObject, at)),
-        ['ERR_STATE_INVALID_ARGUMENT', 'ERR_STATE_INVALID_KEY'],
-      );
-      expect(await snapshot(m)).toEqual(before);
-    });
-  }
+    }
+    const notObject = 'entry' as unknown as Entry;
+    await expectRejects(
+      () => m.setMany(place(goodEntries(), notObject, at)),
+      ['ERR_STATE_INVALID_ARGUMENT', 'ERR_STATE_INVALID_KEY'],
+    );
+    expect(await snapshot(m)).toEqual(before);
+  });
+}
 
+function registerNotAnArray(h: Harness): void {
   it('a batch argument that is not an array is ERR_STATE_INVALID_ARGUMENT and writes nothing', async () => {
     const m = await h.open();
     const before = await seed(m);

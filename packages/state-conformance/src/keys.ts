@@ -62,8 +62,10 @@ const SINGLE_KEY: readonly [string, (m: StateManager, key: string) => Promise<un
 export function registerKeys(h: Harness): void {
   describe('keys', () => {
     registerKeyRules(h);
-    registerSpecialCharacters(h);
-    registerKeysIteration(h);
+    registerSpecialKeys(h);
+    registerPlainPrefixes(h);
+    registerKeysListing(h);
+    registerKeysUnderChange(h);
   });
 }
 
@@ -125,7 +127,51 @@ function registerKeyRules(h: Harness): void {
   });
 }
 
-function registerSpecialCharacters(h: Harness): void {
+/** Keys that share a first character, with characters a pattern matcher would treat specially. */
+const FAMILY = [
+  'a',
+  'ab',
+  'a*',
+  'a*b',
+  'a?',
+  'a?b',
+  'a[',
+  'a[b]',
+  'a\\',
+  'a\\b',
+  'a:',
+  'a:b',
+  'a\0',
+  'a😀',
+  'b',
+  'A',
+  'a%',
+  'a_',
+  'a.',
+];
+/** Prefixes that must be compared as plain strings. */
+const PREFIXES = [
+  'a*',
+  'a?',
+  'a[',
+  'a[b',
+  'a\\',
+  'a:',
+  'a\0',
+  'a😀',
+  'a%',
+  'a_',
+  'a.',
+  '[',
+  '*',
+  'a',
+];
+
+/** The keys of FAMILY that start with `p`, sorted. */
+const starting = (p: string) => FAMILY.filter((k) => k.startsWith(p)).sort();
+
+/** Special characters in keys are stored, read, listed and deleted like any other. */
+function registerSpecialKeys(h: Harness): void {
   it('glob, separator, escape, NUL and emoji characters are ordinary in keys', async () => {
     const m = await h.open();
     for (const [i, k] of SPECIAL_KEYS.entries()) await m.set(k, bytes(`v${i}`));
@@ -144,68 +190,33 @@ function registerSpecialCharacters(h: Harness): void {
     expect(await m.exists('[')).toBe(true);
     expect(await m.exists('\\*')).toBe(true);
   });
+}
 
-  const family = [
-    'a',
-    'ab',
-    'a*',
-    'a*b',
-    'a?',
-    'a?b',
-    'a[',
-    'a[b]',
-    'a\\',
-    'a\\b',
-    'a:',
-    'a:b',
-    'a\0',
-    'a😀',
-    'b',
-    'A',
-    'a%',
-    'a_',
-    'a.',
-  ];
-  const starting = (p: string) => family.filter((k) => k.startsWith(p)).sort();
-  const prefixes = [
-    'a*',
-    'a?',
-    'a[',
-    'a[b',
-    'a\\',
-    'a:',
-    'a\0',
-    'a😀',
-    'a%',
-    'a_',
-    'a.',
-    '[',
-    '*',
-    'a',
-  ];
-
+/** keys({ prefix }) and clear({ prefix }) never treat the prefix as a pattern. */
+function registerPlainPrefixes(h: Harness): void {
   it('keys({ prefix }) compares the prefix as a plain string (a* does not match ab)', async () => {
     const m = await h.open();
-    await m.setMany(family.map((key) => ({ key, value: bytes(key) })));
-    for (const p of prefixes)
+    await m.setMany(FAMILY.map((key) => ({ key, value: bytes(key) })));
+    for (const p of PREFIXES)
       expect(await listKeys(m, p), `prefix ${JSON.stringify(p)}`).toEqual(starting(p));
-    expect(await listKeys(m, '')).toEqual([...family].sort());
+    expect(await listKeys(m, '')).toEqual([...FAMILY].sort());
   });
 
   it('clear({ prefix }) compares the prefix as a plain string and counts what it removed', async () => {
     const m = await h.open();
     for (const p of ['a*', 'a?', 'a[', 'a\\', 'a:', 'a\0', 'a😀', 'a%']) {
-      await m.setMany(family.map((key) => ({ key, value: bytes(key) })));
+      await m.setMany(FAMILY.map((key) => ({ key, value: bytes(key) })));
       const expected = starting(p);
       expect(await m.clear({ prefix: p }), `clear prefix ${JSON.stringify(p)}`).toBe(
         expected.length,
       );
-      expect(await listKeys(m)).toEqual(family.filter((k) => !k.startsWith(p)).sort());
+      expect(await listKeys(m)).toEqual(FAMILY.filter((k) => !k.startsWith(p)).sort());
     }
   });
 }
 
-function registerKeysIteration(h: Harness): void {
+/** keys() lists every live key once, lazily. */
+function registerKeysListing(h: Harness): void {
   it('keys() yields each live key once (300 keys), and resolves an AsyncIterable', async () => {
     const m = await h.open();
     const all = Array.from({ length: 300 }, (_, i) => `key-${i}`);
@@ -242,7 +253,10 @@ function registerKeysIteration(h: Harness): void {
     expectBytes(await m.get('after'), 'x');
     expect((await listKeys(m)).length).toBe(5001);
   });
+}
 
+/** keys() while another manager writes, and with an invalid prefix. */
+function registerKeysUnderChange(h: Harness): void {
   it('iterating keys() while another manager writes and deletes does not throw and yields every stable key', {
     timeout: h.slowMs,
   }, async () => {
