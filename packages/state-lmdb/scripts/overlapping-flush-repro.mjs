@@ -14,6 +14,8 @@
 //   upstream  transactionSync(body, ABORTABLE | SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH)
 //   async     db.transaction(body), one in flight per process
 //   ours      transactionSync(body) (what the package does)
+//   nosync    transactionSync(body) in an environment opened with `noSync` (what the package
+//             does at `durability: none`)
 //
 // Measured on lmdb-js 3.5.6, Node 20.20, a shared 2-core VM under load (2026-12-06), 8
 // processes × 250 increments: upstream lost commits in 3 of 60 rounds (and in 12 of 190 rounds
@@ -22,7 +24,14 @@
 // round loses in 5 to 25 % of tries depending on load, so this stays a script: a test asserting
 // the loss would be flaky, and the package's own multi-process tests assert the opposite.
 //
-// Usage: node scripts/overlapping-flush-repro.mjs [upstream|async|ours] [rounds=20]
+// `nosync` loses the same way: MDB_NOSYNC (0x10000 as an environment flag) appears to take the
+// same path in lmdb-js's LMDB as the NO_SYNC_FLUSH commit. Measured on 2026-12-06 06:30, load
+// 5-7: 4 of 12 rounds lost commits (1,699, 1,999, 1,999, 1,731 of 2,000; children died of
+// `MDB_PROBLEM: ... mdb_page_touch no parent`), and the package at `durability: none` lost in 3
+// of 12 (before its port onto core's manager base) and 2 of 12 (after), while `sync` lost
+// nothing (raw 0 of 8, package 0 of 8).
+//
+// Usage: node scripts/overlapping-flush-repro.mjs [upstream|async|ours|nosync] [rounds=20]
 //        [processes=8] [increments=250]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,8 +42,13 @@ import { open } from 'lmdb';
 
 const KEY = 'counter';
 const NO_SYNC_FLUSH_COMMIT = 1 | 2 | 0x10000;
-const openDb = (path) =>
-  open({ path, encoding: 'binary', mapSize: 2 ** 33, overlappingSync: true });
+const openDb = (path, mode) =>
+  open({
+    path,
+    encoding: 'binary',
+    mapSize: 2 ** 33,
+    ...(mode === 'nosync' ? { noSync: true, overlappingSync: false } : { overlappingSync: true }),
+  });
 
 function incrementIn(db) {
   const v = db.get(KEY);
@@ -42,7 +56,7 @@ function incrementIn(db) {
 }
 
 async function child([path, mode, increments]) {
-  const db = openDb(path);
+  const db = openDb(path, mode);
   const flags = mode === 'upstream' ? NO_SYNC_FLUSH_COMMIT : undefined;
   for (let i = 0; i < Number(increments); i++) {
     if (mode === 'async') await db.transaction(() => incrementIn(db));
@@ -75,7 +89,7 @@ async function parent([mode = 'upstream', rounds = '20', processes = '8', increm
     const args = [path, mode, increments];
     const runs = Array.from({ length: Number(processes) }, () => runChild(args));
     const errors = (await Promise.all(runs)).filter(Boolean);
-    const db = openDb(path);
+    const db = openDb(path, mode);
     const got = Number(db.get(KEY)?.toString() ?? 0);
     await db.close();
     rmSync(path, { recursive: true, force: true });
