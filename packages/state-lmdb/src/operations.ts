@@ -12,13 +12,13 @@
 import type { Entry } from '@pforge/state-core';
 import { copyBytes, type MaybePromise } from '@pforge/state-core/backend';
 import { directoryCounts, inspectEnvironment } from './inspect.js';
+import { KeyWalk } from './key-walk.js';
 import * as write from './mutations.js';
 import * as read from './reads.js';
 import { allocateRecord, recordBytes, writeRecord } from './record.js';
-import type { Environment } from './store.js';
+import type { Environment, Reading } from './store.js';
 import { sweepExpired } from './sweeper.js';
 
-const KEYS_PAGE = 256;
 const CLEAR_STEP = 1000;
 
 /** The operations of one namespace on one environment. */
@@ -62,7 +62,7 @@ export function createLmdbOperations(env: Environment, ns: string) {
   return {
     ...readOperations(env, ns, reading),
     ...writeOperations(env, ns),
-    keys: (prefix: string) => walkKeys(env, ns + prefix, ns.length, reading),
+    keys: (prefix: string) => new KeyWalk(env, ns + prefix, ns.length, reading),
     /** One sweep step of the whole directory (every namespace). */
     sweepExpired: (limit: number) => sweepExpired(env, limit),
     /** Entry counts of the whole directory. */
@@ -134,25 +134,5 @@ async function clearPrefix(env: Environment, prefix: string): Promise<number> {
     const step = await env.queue.run((now) => write.clearStep(env, prefix, CLEAR_STEP, now));
     total += step.removed;
     if (!step.more) return total;
-  }
-}
-
-type Reading = <T>(body: (now: number) => T) => MaybePromise<T>;
-
-/** Live keys under `prefix` (a full key), lazily, one page per read snapshot. */
-async function* walkKeys(
-  env: Environment,
-  prefix: string,
-  nsLength: number,
-  reading: Reading,
-): AsyncGenerator<string> {
-  let start = prefix;
-  for (;;) {
-    const from = start;
-    const page = await reading((now) => read.keysPage(env, prefix, from, KEYS_PAGE, now));
-    for (const key of page.live) yield key.slice(nsLength);
-    if (page.last === undefined) return;
-    // The next key in UTF-8 byte order after `last` is `last` + NUL.
-    start = `${page.last}\u0000`;
   }
 }

@@ -68,3 +68,9 @@ export interface Environment {
   refs: number;
   sweeper: Sweeper | undefined;
 }
+
+/**
+ * Runs a read body: at once on a fresh snapshot when no write waits, else in the next group
+ * commit after those writes (then a promise). `now` is the clock the body reads expiry by.
+ */
+export type Reading = <T>(body: (now: number) => T) => T | Promise<T>;
