@@ -40,6 +40,15 @@ const tempDir = (label) => {
   return d;
 };
 
+/** Keys of the filled range in a fixed stride, so each call reads or writes another key. */
+function cycler() {
+  let c = 0;
+  return () => {
+    c = (c + 7919) % KEYS;
+    return keyOf(c);
+  };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -133,8 +142,7 @@ async function casLoop(get, swap) {
 }
 
 async function readRows(impls, tag) {
-  let c = 0;
-  const next = () => keyOf((c = (c + 7919) % KEYS));
+  const next = cycler();
   const batches = Array.from({ length: 50 }, (_, b) =>
     Array.from({ length: 100 }, (_, i) => keyOf((b * 100 + i * 97) % KEYS)),
   );
@@ -166,8 +174,7 @@ async function readRows(impls, tag) {
 }
 
 async function writeRows(impls, tag) {
-  let c = 0;
-  const next = () => keyOf((c = (c + 7919) % KEYS));
+  const next = cycler();
   const batches = Array.from({ length: KEYS / 100 }, (_, b) =>
     Array.from({ length: 100 }, (_, j) => ({ key: keyOf(b * 100 + j), value })),
   );
