@@ -22,19 +22,26 @@ function iteratorOf(source: AsyncIterable<string> | Iterable<string>): AnyIterat
 /**
  * `keys()` of a base-built manager: the prefix is checked when iteration starts, every step
  * checks the closed state, failures are `StateError`s, and a consumer that stops early lets
- * the engine release its cursor. With a tracing subscriber, the whole iteration is one traced
- * call whose result is the number of keys yielded.
+ * the engine release its cursor. With a tracing subscriber when `keys()` is called, the whole
+ * iteration is one traced call whose result is the number of keys yielded; without one, the
+ * walk itself is returned (one generator per key step, not two).
  */
-export async function* iterateKeys(
+export function iterateKeys(
   ctx: KeysContext,
   ops: CompleteOperations,
   options: unknown,
   tracer: OperationTracer,
 ): AsyncGenerator<string, void, undefined> {
-  if (!tracer.active()) {
-    yield* walk(ctx, ops, options, { yielded: 0 });
-    return;
-  }
+  if (!tracer.active()) return walk(ctx, ops, options, { yielded: 0 });
+  return tracedWalk(ctx, ops, options, tracer);
+}
+
+async function* tracedWalk(
+  ctx: KeysContext,
+  ops: CompleteOperations,
+  options: unknown,
+  tracer: OperationTracer,
+): AsyncGenerator<string, void, undefined> {
   const trace = traceContext('keys', ctx.backend, ctx.namespace, 0);
   const count = { yielded: 0 };
   let finish!: (err?: unknown) => void;

@@ -25,9 +25,12 @@ describe('several processes on one directory', () => {
 
   // lmdb-js's overlapping flush (a commit released before it is flushed) lost whole commits,
   // and corrupted pages, when several processes made many small commits: 8 writers with one
-  // call in flight each make a commit per call. Every level, two rounds each.
-  it('8 processes × 250 increments, one in flight each, are exact at every durability', async () => {
-    for (const durability of ['overlapped', 'sync', 'none'] as const) {
+  // call in flight each make a commit per call. Two rounds of each durability that fsyncs:
+  // `none` (MDB_NOSYNC) loses commits with several writer processes on raw lmdb-js 3.5.6 too
+  // (scripts/overlapping-flush-repro.mjs nosync; 4 of 12 rounds raw), so the README limits
+  // `none` to one writing process and this test does not hold it to more.
+  it('8 processes × 250 increments, one in flight each, are exact at sync and overlapped', async () => {
+    for (const durability of ['overlapped', 'sync'] as const) {
       for (let round = 0; round < 2; round++) {
         const path = tempDir(`incr8-${durability}`);
         const args = ['increment', path, 'n', '250', '1', durability];
