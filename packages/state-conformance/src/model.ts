@@ -177,11 +177,17 @@ const commands: fc.Arbitrary<Cmd>[] = [
 /** fast-check model-based test: random operation sequences against a reference Map. */
 export function registerModel(h: Harness): void {
   describe('model-based (fast-check)', () => {
-    it(`${h.modelRuns} random sequences of up to ${h.maxCommands} operations on two managers match a reference Map`, {
+    // A target with bounded visibility across managers (a caching layer) may serve one
+    // manager's read stale after the other's write, within its declared bound: that bound has
+    // its own test (basic.ts), and the model then runs every command on one manager.
+    const bounded = h.target.capabilities?.crossManagerVisibilityMs !== undefined;
+    const where = bounded ? 'one manager (visibility across managers is bounded)' : 'two managers';
+    it(`${h.modelRuns} random sequences of up to ${h.maxCommands} operations on ${where} match a reference Map`, {
       timeout: h.slowMs,
     }, async () => {
       const ns = h.namespace();
-      const real = { a: await h.open(ns), b: await h.open(ns) };
+      const a = await h.open(ns);
+      const real = { a, b: bounded ? a : await h.open(ns) };
       let run = 0;
       await fc.assert(
         fc.asyncProperty(fc.commands(commands, { maxCommands: h.maxCommands }), async (cmds) => {
