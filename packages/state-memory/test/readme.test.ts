@@ -10,7 +10,9 @@ const readme = readFileSync(`${root}README.md`, 'utf8');
 
 describe('README', () => {
   it('holds the options table generated from the declaration', () => {
-    const table = /<!-- options:start memoryOptions -->\n([\s\S]*?)\n<!-- options:end -->/.exec(readme)?.[1];
+    const table = /<!-- options:start memoryOptions -->\n([\s\S]*?)\n<!-- options:end -->/.exec(
+      readme,
+    )?.[1];
     expect(table).toBe(formatOptionsTable(memoryOptions));
   });
 
