@@ -1,13 +1,8 @@
 import type { StateManager } from '@pforge/state-core';
-import {
-  type RedisCluster,
-  type RedisServer,
-  skipWithoutRedis,
-  startRedis,
-  startRedisCluster,
-} from '@pforge/test-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutRedis } from '@pforge/test-redis';
+import { describe, expect, it } from 'vitest';
 import { createRedisState, type RedisStateOptions } from '../src/index.js';
+import { serversForSuite } from './helpers.js';
 
 const ns = () => `cc-${Math.random().toString(36).slice(2)}`;
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -38,39 +33,35 @@ async function hammer(options: RedisStateOptions, managers: number, each: number
 }
 
 describe.skipIf(skipWithoutRedis())('concurrency and cluster specifics', () => {
-  let redis: RedisServer;
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), cluster?.stop()]);
-  });
+  const servers = serversForSuite();
 
   it('8 managers × 500 increments on one key give exactly 4000 (standalone)', async () => {
-    expect(await hammer({ url: redis.url }, 8, 500)).toBe(4000);
+    expect(await hammer({ url: servers.redis.url }, 8, 500)).toBe(4000);
   }, 60_000);
 
   it('8 managers × 500 increments on one key give exactly 4000 (cluster)', async () => {
-    expect(await hammer({ cluster: { nodes: cluster.addresses } }, 8, 500)).toBe(4000);
+    expect(await hammer({ cluster: { nodes: servers.cluster.addresses } }, 8, 500)).toBe(4000);
   }, 60_000);
 
   it('pool_size 3 spreads calls over three connections', async () => {
-    const m = await createRedisState({ url: redis.url, poolSize: 3, namespace: ns() });
+    const m = await createRedisState({ url: servers.redis.url, poolSize: 3, namespace: ns() });
     const before = Number(
-      /connected_clients:(\d+)/.exec(String(await redis.command('INFO', 'clients')))?.[1],
+      /connected_clients:(\d+)/.exec(String(await servers.redis.command('INFO', 'clients')))?.[1],
     );
     await Promise.all(Array.from({ length: 30 }, (_, i) => m.set(`k${i}`, enc(String(i)))));
     expect((await m.getMany(['k0', 'k29'])).map(dec)).toEqual(['0', '29']);
     await m.close();
     const after = Number(
-      /connected_clients:(\d+)/.exec(String(await redis.command('INFO', 'clients')))?.[1],
+      /connected_clients:(\d+)/.exec(String(await servers.redis.command('INFO', 'clients')))?.[1],
     );
     expect(before - after).toBeGreaterThanOrEqual(2); // ours closed (the INFO probe itself counts too)
   });
 
   it('cluster: batches spanning many slots are fanned out without CROSSSLOT, keys() visits every master', async () => {
-    const m = await createRedisState({ cluster: { nodes: cluster.addresses }, namespace: ns() });
+    const m = await createRedisState({
+      cluster: { nodes: servers.cluster.addresses },
+      namespace: ns(),
+    });
     const entries = Array.from({ length: 200 }, (_, i) => ({
       key: `k${i}`,
       value: enc(`v${i}`),
@@ -79,7 +70,7 @@ describe.skipIf(skipWithoutRedis())('concurrency and cluster specifics', () => {
     await m.setMany(entries);
     const got = await m.getMany(entries.map((e) => e.key));
     expect(got.map(dec)).toEqual(entries.map((e) => `v${e.key.slice(1)}`));
-    const perNode = await Promise.all(cluster.nodes.map((n) => n.command('DBSIZE')));
+    const perNode = await Promise.all(servers.cluster.nodes.map((n) => n.command('DBSIZE')));
     expect(perNode.filter((n) => Number(n) > 0)).toHaveLength(3); // spread over all masters
     const seen: string[] = [];
     for await (const k of m.keys()) seen.push(k);
@@ -91,22 +82,22 @@ describe.skipIf(skipWithoutRedis())('concurrency and cluster specifics', () => {
 
   it('cluster: a {hash tag} in the namespace pins the namespace to one slot, and still works', async () => {
     const m = await createRedisState({
-      cluster: { nodes: cluster.addresses },
+      cluster: { nodes: servers.cluster.addresses },
       namespace: `{${ns()}}`,
     });
     await m.setMany(Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: enc('x') })));
-    const perNode = await Promise.all(cluster.nodes.map((n) => n.command('DBSIZE')));
+    const perNode = await Promise.all(servers.cluster.nodes.map((n) => n.command('DBSIZE')));
     expect(await m.clear()).toBe(50);
     expect(perNode.some((n) => Number(n) >= 50)).toBe(true);
     await m.close();
   });
 
   it('counters are stored as Redis stores INCRBY results', async () => {
-    const m = await createRedisState({ url: redis.url, namespace: 'ctr' });
+    const m = await createRedisState({ url: servers.redis.url, namespace: 'ctr' });
     await m.increment('n', 41);
-    expect(await redis.command('INCRBY', 'ctr:n', '1')).toBe(42);
+    expect(await servers.redis.command('INCRBY', 'ctr:n', '1')).toBe(42);
     expect(await m.increment('n')).toBe(43);
-    expect(await redis.command('OBJECT', 'ENCODING', 'ctr:n')).toBe('int');
+    expect(await servers.redis.command('OBJECT', 'ENCODING', 'ctr:n')).toBe('int');
     await m.clear();
     await m.close();
   });

@@ -1,4 +1,11 @@
 import type { StateManager } from '@pforge/state-core';
+import {
+  type RedisCluster,
+  type RedisServer,
+  startRedis,
+  startRedisCluster,
+} from '@pforge/test-redis';
+import { afterAll, beforeAll } from 'vitest';
 
 /** UTF-8 bytes of `s`. */
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -19,4 +26,25 @@ export async function allKeys(m: StateManager): Promise<string[]> {
 /** Whether `v` owns its whole buffer: an exact-size copy, not a view of a shared chunk. */
 export function ownsBuffer(v: Uint8Array): boolean {
   return v.byteOffset === 0 && v.buffer.byteLength === v.byteLength;
+}
+
+/** A standalone server and a cluster of this suite's own, set once its `beforeAll` ran. */
+export interface SuiteServers {
+  redis: RedisServer;
+  cluster: RedisCluster;
+}
+
+/**
+ * Starts a standalone `redis-server` and a cluster before the enclosing suite and stops them
+ * after it (call inside `describe`). Read them from the returned object in the tests.
+ */
+export function serversForSuite(): SuiteServers {
+  const servers = {} as SuiteServers;
+  beforeAll(async () => {
+    [servers.redis, servers.cluster] = await Promise.all([startRedis(), startRedisCluster()]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([servers.redis?.stop(), servers.cluster?.stop()]);
+  });
+  return servers;
 }

@@ -1,32 +1,18 @@
 import { inspectState, stateInfo } from '@pforge/state-core';
-import {
-  type RedisCluster,
-  type RedisServer,
-  rawCommand,
-  skipWithoutRedis,
-  startRedis,
-  startRedisCluster,
-} from '@pforge/test-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawCommand, skipWithoutRedis } from '@pforge/test-redis';
+import { describe, expect, it } from 'vitest';
 import { createRedisState } from '../src/index.js';
-import { ns } from './helpers.js';
+import { ns, serversForSuite } from './helpers.js';
 
 const usedMemory = async (port: number): Promise<number> =>
   Number(/used_memory:(\d+)/.exec(String(await rawCommand(port, ['INFO', 'memory'])))![1]);
 
 describe.skipIf(skipWithoutRedis())('inspection for operators (inspectState)', () => {
-  let redis: RedisServer;
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), cluster?.stop()]);
-  });
+  const servers = serversForSuite();
 
   it('standalone: mode, version, memory, persistence as configured, pool size', async () => {
     const namespace = ns('insp');
-    const m = await createRedisState({ url: redis.url, namespace, poolSize: 2 });
+    const m = await createRedisState({ url: servers.redis.url, namespace, poolSize: 2 });
     try {
       expect(stateInfo(m)).toEqual({
         backend: 'redis',
@@ -34,7 +20,9 @@ describe.skipIf(skipWithoutRedis())('inspection for operators (inspectState)', (
         namespace,
         settlesLocally: false,
       });
-      const version = /redis_version:(\S+)/.exec(String(await redis.command('INFO', 'server')))![1];
+      const version = /redis_version:(\S+)/.exec(
+        String(await servers.redis.command('INFO', 'server')),
+      )![1];
       const seen: string[] = [];
       for (const [aof, save] of [
         ['no', ''],
@@ -42,8 +30,8 @@ describe.skipIf(skipWithoutRedis())('inspection for operators (inspectState)', (
         ['no', '3600 1'],
         ['yes', '3600 1'],
       ] as const) {
-        await redis.command('CONFIG', 'SET', 'appendonly', aof);
-        await redis.command('CONFIG', 'SET', 'save', save);
+        await servers.redis.command('CONFIG', 'SET', 'appendonly', aof);
+        await servers.redis.command('CONFIG', 'SET', 'save', save);
         const { details } = await inspectState(m);
         expect(Object.keys(details).sort()).toEqual(
           ['mode', 'persistence', 'pool_size', 'redis_version', 'used_memory_bytes'].sort(),
@@ -54,33 +42,40 @@ describe.skipIf(skipWithoutRedis())('inspection for operators (inspectState)', (
       }
       expect(seen).toEqual(['none', 'aof', 'rdb', 'aof+rdb']);
     } finally {
-      await redis.command('CONFIG', 'SET', 'appendonly', 'no');
+      await servers.redis.command('CONFIG', 'SET', 'appendonly', 'no');
       await m.close();
     }
     await expect(inspectState(m)).rejects.toMatchObject({ code: 'ERR_STATE_CLOSED' });
   });
 
   it('cluster: used memory summed over the masters, persistence of every master', async () => {
-    const m = await createRedisState({ cluster: { nodes: cluster.addresses }, namespace: ns() });
+    const m = await createRedisState({
+      cluster: { nodes: servers.cluster.addresses },
+      namespace: ns(),
+    });
     try {
-      const before = (await Promise.all(cluster.nodes.map((n) => usedMemory(n.port)))).reduce(
-        (a, b) => a + b,
-      );
+      const before = (
+        await Promise.all(servers.cluster.nodes.map((n) => usedMemory(n.port)))
+      ).reduce((a, b) => a + b);
       const { details } = await inspectState(m);
-      const after = (await Promise.all(cluster.nodes.map((n) => usedMemory(n.port)))).reduce(
-        (a, b) => a + b,
-      );
+      const after = (
+        await Promise.all(servers.cluster.nodes.map((n) => usedMemory(n.port)))
+      ).reduce((a, b) => a + b);
       expect(details).toMatchObject({ mode: 'cluster', persistence: 'none', pool_size: 1 });
       const used = details.used_memory_bytes as number;
       // Memory moves a little between the reads: the sum, not one node's figure.
       expect(used).toBeGreaterThan(Math.min(before, after) * 0.9);
       expect(used).toBeLessThan(Math.max(before, after) * 1.1);
-      await cluster.nodes[0]!.command('CONFIG', 'SET', 'appendonly', 'yes');
+      await servers.cluster.nodes[0]!.command('CONFIG', 'SET', 'appendonly', 'yes');
       expect((await inspectState(m)).details.persistence).toBe('none'); // not every master
-      await Promise.all(cluster.nodes.map((n) => n.command('CONFIG', 'SET', 'appendonly', 'yes')));
+      await Promise.all(
+        servers.cluster.nodes.map((n) => n.command('CONFIG', 'SET', 'appendonly', 'yes')),
+      );
       expect((await inspectState(m)).details.persistence).toBe('aof');
     } finally {
-      await Promise.all(cluster.nodes.map((n) => n.command('CONFIG', 'SET', 'appendonly', 'no')));
+      await Promise.all(
+        servers.cluster.nodes.map((n) => n.command('CONFIG', 'SET', 'appendonly', 'no')),
+      );
       await m.close();
     }
   });

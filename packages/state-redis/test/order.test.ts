@@ -1,15 +1,9 @@
 import { isStateError, type StateManager } from '@pforge/state-core';
-import {
-  type RedisCluster,
-  type RedisServer,
-  skipWithoutRedis,
-  startRedis,
-  startRedisCluster,
-} from '@pforge/test-redis';
+import { skipWithoutRedis } from '@pforge/test-redis';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisState, type RedisStateOptions } from '../src/index.js';
-import { allKeys, dec, enc, ns } from './helpers.js';
+import { allKeys, dec, enc, ns, serversForSuite } from './helpers.js';
 
 const HOUR = 3_600_000;
 const key = fc.constantFrom('a', 'b', 'c', '{t}d');
@@ -104,30 +98,27 @@ async function checkOrder(options: RedisStateOptions, runs: number): Promise<voi
 describe.skipIf(skipWithoutRedis())(
   'calls take effect in issue order (contract "Visibility and order")',
   () => {
-    let redis: RedisServer;
-    let cluster: RedisCluster;
-    beforeAll(async () => {
-      [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-    });
-    afterAll(async () => {
-      await Promise.all([redis?.stop(), cluster?.stop()]);
-    });
+    const servers = serversForSuite();
 
     it('pool_size 1: a pipelined mix of every write method ends as the same calls awaited one by one', async () => {
-      await checkOrder({ url: redis.url }, 60);
+      await checkOrder({ url: servers.redis.url }, 60);
     }, 60_000);
 
     it('pool_size 3: the same', async () => {
-      await checkOrder({ url: redis.url, poolSize: 3 }, 60);
+      await checkOrder({ url: servers.redis.url, poolSize: 3 }, 60);
     }, 60_000);
 
     it('cluster, pool_size 2: the same', async () => {
-      await checkOrder({ cluster: { nodes: cluster.addresses }, poolSize: 2 }, 30);
+      await checkOrder({ cluster: { nodes: servers.cluster.addresses }, poolSize: 2 }, 30);
     }, 60_000);
 
     it('a server with an empty script cache: the first script calls keep their place in a pipeline', async () => {
-      for (const flush of [redis, ...cluster.nodes]) await flush.command('SCRIPT', 'FLUSH');
-      for (const options of [{ url: redis.url }, { cluster: { nodes: cluster.addresses } }]) {
+      for (const flush of [servers.redis, ...servers.cluster.nodes])
+        await flush.command('SCRIPT', 'FLUSH');
+      for (const options of [
+        { url: servers.redis.url },
+        { cluster: { nodes: servers.cluster.addresses } },
+      ]) {
         const m = await createRedisState({ ...options, namespace: ns('fresh') });
         try {
           const results = await Promise.all([
@@ -148,7 +139,11 @@ describe.skipIf(skipWithoutRedis())(
     });
 
     it('a set issued right after clear() survives it', async () => {
-      const m = await createRedisState({ url: redis.url, namespace: ns('clr'), poolSize: 2 });
+      const m = await createRedisState({
+        url: servers.redis.url,
+        namespace: ns('clr'),
+        poolSize: 2,
+      });
       try {
         await m.setMany(
           Array.from({ length: 3000 }, (_, i) => ({ key: `k${i}`, value: enc('v') })),

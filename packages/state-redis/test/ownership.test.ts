@@ -1,14 +1,8 @@
 import type { StateManager } from '@pforge/state-core';
-import {
-  type RedisCluster,
-  type RedisServer,
-  skipWithoutRedis,
-  startRedis,
-  startRedisCluster,
-} from '@pforge/test-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutRedis } from '@pforge/test-redis';
+import { describe, expect, it } from 'vitest';
 import { createRedisState } from '../src/index.js';
-import { dec, enc, ns, ownsBuffer } from './helpers.js';
+import { dec, enc, ns, ownsBuffer, serversForSuite } from './helpers.js';
 
 const detach = (v: Uint8Array): void => {
   structuredClone(v, { transfer: [v.buffer as ArrayBuffer] });
@@ -44,17 +38,10 @@ async function checkOwnership(m: StateManager): Promise<void> {
 }
 
 describe.skipIf(skipWithoutRedis())('returned values own their bytes', () => {
-  let redis: RedisServer;
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), cluster?.stop()]);
-  });
+  const servers = serversForSuite();
 
   it('standalone: get and getMany results are exact-size copies; writing through or transferring them changes nothing else', async () => {
-    const m = await createRedisState({ url: redis.url, namespace: ns('own') });
+    const m = await createRedisState({ url: servers.redis.url, namespace: ns('own') });
     try {
       await checkOwnership(m);
     } finally {
@@ -63,7 +50,10 @@ describe.skipIf(skipWithoutRedis())('returned values own their bytes', () => {
   });
 
   it('cluster: the same', async () => {
-    const m = await createRedisState({ cluster: { nodes: cluster.addresses }, namespace: ns() });
+    const m = await createRedisState({
+      cluster: { nodes: servers.cluster.addresses },
+      namespace: ns(),
+    });
     try {
       await checkOwnership(m);
     } finally {
@@ -72,7 +62,7 @@ describe.skipIf(skipWithoutRedis())('returned values own their bytes', () => {
   });
 
   it('a value handed to set/setMany/compareAndSwap may be changed or transferred right after the call', async () => {
-    const m = await createRedisState({ url: redis.url, namespace: ns('in') });
+    const m = await createRedisState({ url: servers.redis.url, namespace: ns('in') });
     try {
       const a = enc('alpha');
       const b = enc('bravo');
